@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv lint fmt test test-fast demo destroy bench simulator clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo "==> virtualenv $(VENV) with the pinned requirements"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Everything: lint, type checks, unit + simulator + provider + engine suites.
+test: venv lint
+	$(PY) -m pytest
+
+# Run the simulator by hand (see README "The local simulator").
+simulator: venv
+	$(PY) -m simulator --host 127.0.0.1 --port 8800 --access-key LOCALAK --secret-key LOCALSK \
+	  --project-id 0123456789abcdef0123456789abcdef
+
+clean:
+	rm -rf $(VENV) .demo .bench .mypy_cache .ruff_cache .pytest_cache
