@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lint fmt test test-fast demo destroy bench simulator clean
+.PHONY: venv lint fmt test test-fast engine demo destroy bench simulator clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> virtualenv $(VENV) with the pinned requirements"
@@ -27,8 +27,21 @@ fmt: venv
 	$(VENV)/bin/ruff check --fix .
 
 # Everything: lint, type checks, unit + simulator + provider + engine suites.
-test: venv lint
+test: venv lint engine
 	$(PY) -m pytest
+
+# The Pulumi CLI + Python language host of the pinned SDK version (built once from the Go module proxy, then
+# cached outside the clone; see docs/engine.md).
+engine:
+	scripts/bootstrap-engine.sh >/dev/null
+
+# README command one: `pulumi up` of this repo's program against the local simulator (stack `local`).
+demo: venv
+	$(PY) scripts/demo.py up
+
+# Destroy the demo stack and stop the demo simulator.
+destroy: venv
+	$(PY) scripts/demo.py destroy
 
 # Run the simulator by hand (see README "The local simulator").
 simulator: venv
