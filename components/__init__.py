@@ -1,0 +1,1 @@
+"""Pulumi components for Huawei Cloud, importable from any stack after `pip install`."""

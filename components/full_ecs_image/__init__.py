@@ -1,0 +1,9 @@
+"""Huawei Cloud IMS full-ECS image from a CSBS backup, as a Pulumi component.
+
+from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
+"""
+
+from .component import FullEcsImage, FullEcsImageArgs
+from .models import DataDiskOverride, ServerSpec
+
+__all__ = ["DataDiskOverride", "FullEcsImage", "FullEcsImageArgs", "ServerSpec"]

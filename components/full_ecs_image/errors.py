@@ -1,0 +1,82 @@
+"""The error types of this package.
+
+Every expected failure is a FullEcsImageError whose message reads
+"error <verb> <subject>: <cause>. <what to do>". It subclasses pulumi.RunError so that, raised in
+the Pulumi program (construction-time validation, the wait for `active`), the language host prints
+the message alone instead of a stack trace.
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+
+class FullEcsImageError(pulumi.RunError):
+    """An expected failure with a cause and a hint; the verb is filled in by the caller's context."""
+
+    def __init__(
+        self, cause: str, hint: str = "", *, verb: str = "", subject: str = "full-ECS image"
+    ) -> None:
+        self.cause = cause
+        self.hint = hint
+        self.verb = verb
+        self.subject = subject
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        head = f"error {self.verb} {self.subject}" if self.verb else f"error with {self.subject}"
+        tail = f". {self.hint}" if self.hint else ""
+        return f"{head}: {self.cause}{tail}"
+
+    def in_context(self, verb: str, subject: str) -> FullEcsImageError:
+        """Sets the verb and subject unless an inner caller already set them; returns self."""
+        if not self.verb:
+            self.verb = verb
+            self.subject = subject
+            self.args = (self.message,)
+        return self
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class SettingsError(FullEcsImageError):
+    """A credential, region or endpoint setting is missing or malformed."""
+
+
+class InputValidationError(FullEcsImageError):
+    """One or more inputs break an IMS rule; the cause lists every problem."""
+
+
+class PreflightError(FullEcsImageError):
+    """A rule of the console procedure is broken by the backup, its server or its disks."""
+
+
+class ApiError(FullEcsImageError):
+    """The cloud answered with an error status."""
+
+    def __init__(self, operation: str, status: int, code: str, detail: str, request_id: str = "") -> None:
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.request_id = request_id
+        rid = f", request id {request_id}" if request_id else ""
+        super().__init__(f"{operation} returned HTTP {status} {code}: {detail}{rid}")
+
+
+class TransportError(FullEcsImageError):
+    """The cloud could not be reached after the bounded retries."""
+
+
+class JobFailedError(FullEcsImageError):
+    """The IMS job that builds the image ended in FAIL."""
+
+
+class WaitTimeoutError(FullEcsImageError):
+    """A wait did not reach its target state before the deadline."""
+
+
+class ImageUnusableError(FullEcsImageError):
+    """The image failed (killed) or disappeared while being waited for."""

@@ -1,0 +1,224 @@
+"""Pure functions: request bodies, JSON-patch operations, tag changes, the diff decision, outputs.
+
+Nothing here does I/O, so each rule is tested directly (tests/component/test_plan.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .client import Backup, Image, Volume
+from .models import MARKER_TAG_KEY, ImageSpec, is_unresolved
+
+IN_PLACE_FIELDS = ("name", "description", "tags", "min_ram", "max_ram")
+"""Inputs IMS can change on an existing image (PATCH /v2/cloudimages/{id} and the tag API)."""
+
+REPLACE_FIELDS = ("backup_id", "region", "project_id", "enterprise_project_id")
+"""Inputs that identify where the image lives; changing one needs a new image."""
+
+FAILED_STATUSES = ("killed", "deleted")
+"""Image statuses after which the recorded image is unusable and must be replaced."""
+
+# Input field -> IMS image attribute path for JSON patch (API reference 1.4).
+PATCH_PATHS = {"name": "/name", "description": "/__description", "min_ram": "/min_ram", "max_ram": "/max_ram"}
+_ATTRIBUTE = {"name": "name", "description": "__description", "min_ram": "min_ram", "max_ram": "max_ram"}
+
+OUTPUT_FIELDS = (
+    "image_id",
+    "status",
+    "job_id",
+    "min_disk",
+    "os_version",
+    "data_disks",
+    "source_server_id",
+    "source_server_name",
+    "source_server_status",
+)
+"""Computed outputs of the dynamic resource, besides the inputs it echoes."""
+
+
+def marker_for(project: str, stack: str, resource_name: str) -> str:
+    """The 32-hex marker value tying an image to one component instance in one stack."""
+    return hashlib.sha256(f"{project}/{stack}/{resource_name}".encode()).hexdigest()[:32]
+
+
+def create_body(spec: ImageSpec) -> dict[str, Any]:
+    """Body of POST /v1/cloudimages/wholeimages/action, whole_image_type sent explicitly."""
+    tags = {**(spec.tags or {}), MARKER_TAG_KEY: spec.marker}
+    body: dict[str, Any] = {
+        "name": spec.name,
+        "backup_id": spec.backup_id,
+        # CSBS is only the documented default in the OTC copy of the API; never rely on it.
+        "whole_image_type": "CSBS",
+        "image_tags": [{"key": k, "value": v} for k, v in sorted(tags.items())],
+    }
+    if spec.description:
+        body["description"] = spec.description
+    if spec.enterprise_project_id is not None:
+        body["enterprise_project_id"] = spec.enterprise_project_id
+    if spec.min_ram is not None:
+        body["min_ram"] = spec.min_ram
+    if spec.max_ram is not None:
+        body["max_ram"] = spec.max_ram
+    return body
+
+
+def _current(image: Image, field: str) -> Any:
+    return {
+        "name": image.name,
+        "description": image.description or "",
+        "min_ram": image.min_ram,
+        "max_ram": image.max_ram,
+    }[field]
+
+
+def _desired(spec: ImageSpec, field: str) -> Any:
+    return {
+        "name": spec.name,
+        "description": spec.description or "",
+        "min_ram": spec.min_ram or 0,
+        "max_ram": spec.max_ram,
+    }[field]
+
+
+def patch_operations(image: Image, spec: ImageSpec) -> list[dict[str, Any]]:
+    """One JSON-patch operation per field whose cloud value differs from the declared one.
+
+    `add` when the attribute is absent on the image (IMS answers IMG.0035 to `replace` there),
+    `replace` otherwise; a max_ram no longer declared is removed.
+    """
+    operations: list[dict[str, Any]] = []
+    for field, path in PATCH_PATHS.items():
+        current, desired = _current(image, field), _desired(spec, field)
+        if current == desired:
+            continue
+        if desired is None:
+            operations.append({"op": "remove", "path": path})
+            continue
+        op = "replace" if _ATTRIBUTE[field] in image.present else "add"
+        operations.append({"op": op, "path": path, "value": desired})
+    return operations
+
+
+def as_add(operation: Mapping[str, Any]) -> dict[str, Any]:
+    """The retry of a `replace` that IMS refused with IMG.0035 (attribute absent)."""
+    return {**operation, "op": "add"}
+
+
+def tag_changes(
+    current: Mapping[str, str], desired: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(tags to delete, tags to create) to go from current to desired; the marker is never touched."""
+    to_delete = {k: v for k, v in current.items() if k != MARKER_TAG_KEY and k not in desired}
+    to_create = {k: v for k, v in desired.items() if k != MARKER_TAG_KEY and current.get(k) != v}
+    return to_delete, to_create
+
+
+def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """Image tags as the user declares them: without the marker."""
+    return {k: v for k, v in sorted(tags.items()) if k != MARKER_TAG_KEY}
+
+
+@dataclass(frozen=True)
+class DiffDecision:
+    changes: bool
+    replaces: list[str]
+    delete_before_replace: bool
+
+
+def _norm(field: str, value: Any) -> Any:
+    """Equivalent spellings of "not set" compare equal (None/"" description, None/{} tags, None/0 RAM)."""
+    if field == "description":
+        return value or ""
+    if field == "tags":
+        return dict(value or {})
+    if field == "min_ram":
+        return value or 0
+    if field == "enterprise_project_id":
+        return value or "0"
+    return value
+
+
+def diff_inputs(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffDecision:
+    """Compares the declared fields only (never `__provider`).
+
+    region/project_id left unset in the new inputs mean "the provider's configured value", so they
+    only force a replacement when set and different. A recorded status of killed/deleted forces one
+    too: that image is unusable. The backup makes one image only, so a replacement from the same
+    backup deletes the old image first.
+    """
+    replaces: list[str] = []
+    for field in REPLACE_FIELDS:
+        new = news.get(field)
+        if field in ("region", "project_id") and new is None:
+            continue
+        if is_unresolved(new) or _norm(field, olds.get(field)) != _norm(field, new):
+            replaces.append(field)
+    if olds.get("status") in FAILED_STATUSES:
+        replaces.append("status")
+    changed = [
+        f
+        for f in IN_PLACE_FIELDS
+        if is_unresolved(news.get(f)) or _norm(f, olds.get(f)) != _norm(f, news.get(f))
+    ]
+    same_backup = not is_unresolved(news.get("backup_id")) and news.get("backup_id") == olds.get("backup_id")
+    return DiffDecision(
+        changes=bool(replaces or changed),
+        replaces=replaces,
+        delete_before_replace=bool(replaces) and same_backup,
+    )
+
+
+def data_disks(backup: Backup, volumes: Mapping[str, Volume | None]) -> list[dict[str, Any]]:
+    """The original data disks the image carries: {id, size, type} per non-bootable volume backup."""
+    disks = []
+    for item in backup.volume_backups:
+        if item.bootable:
+            continue
+        volume = volumes.get(item.source_volume_id)
+        disks.append(
+            {
+                "id": item.source_volume_id,
+                "size": item.source_volume_size or (volume.size if volume else 0),
+                "type": volume.volume_type if volume else "",
+            }
+        )
+    return disks
+
+
+def outputs(spec: ImageSpec, image: Image, computed: Mapping[str, Any]) -> dict[str, Any]:
+    """Full outputs: every input (normalized) plus the image's current values and computed facts."""
+    outs = spec.model_dump(mode="json")
+    outs.update({field: computed.get(field) for field in OUTPUT_FIELDS})
+    outs.update(
+        {
+            "image_id": image.id,
+            "status": image.status,
+            "min_disk": image.min_disk,
+            "os_version": image.os_version,
+        }
+    )
+    return outs
+
+
+def refreshed(
+    props: Mapping[str, Any], image: Image, tags: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(outputs, inputs) after a read: the cloud's current values replace the recorded ones."""
+    current = {
+        "name": image.name,
+        "description": image.description or None,
+        "tags": user_tags(tags) or None,
+        "min_ram": image.min_ram,
+        "max_ram": image.max_ram,
+    }
+    if not props.get("min_ram") and not image.min_ram:
+        current["min_ram"] = props.get("min_ram")  # keep an unset min_ram unset (0 means no minimum)
+    inputs = {k: v for k, v in props.items() if k in ImageSpec.model_fields} | current
+    outs = {k: v for k, v in props.items() if k != "__provider"} | current
+    outs.update({"image_id": image.id, "status": image.status, "min_disk": image.min_disk})
+    outs["os_version"] = image.os_version
+    return outs, inputs
