@@ -1,0 +1,255 @@
+"""The WSGI application: gateway checks (faults, rate limits, body size, AK/SK, project), dispatch to
+the service handlers under one lock, persistence after every change, and clean error bodies."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from werkzeug.wrappers import Request, Response
+
+from simulator import clock, control, seed
+from simulator.cbr import urls as cbr_urls
+from simulator.cbr.models import CbrBackend
+from simulator.cbr.responses import CbrResponses
+from simulator.csbs import urls as csbs_urls
+from simulator.csbs.models import CsbsBackend
+from simulator.csbs.responses import CsbsResponses
+from simulator.ecs import urls as ecs_urls
+from simulator.ecs.models import EcsBackend
+from simulator.ecs.responses import EcsResponses
+from simulator.errors import GatewayError, SimError, api_not_found, auth_failed, body_too_large, throttled
+from simulator.evs import urls as evs_urls
+from simulator.evs.models import EvsBackend
+from simulator.evs.responses import EvsResponses
+from simulator.ims import urls as ims_urls
+from simulator.ims.models import ImsBackend
+from simulator.ims.responses import ImsResponses
+from simulator.signing import Credentials, verify
+from simulator.state import CloudState, StateFile
+from simulator.wire import Handler, Reply, Route, SimRequest
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+MAX_BODY = 12 * 1024 * 1024  # gateway limit for AK/SK-signed bodies (reference §5.1)
+DRAIN_LIMIT = 64 * 1024 * 1024  # read (and discard) at most this much of an oversized body
+CLOUD_ROUTES: list[Route] = [
+    *ims_urls.url_paths,
+    *csbs_urls.url_paths,
+    *cbr_urls.url_paths,
+    *ecs_urls.url_paths,
+    *evs_urls.url_paths,
+]
+
+
+class DropConnectionError(Exception):
+    """Raised by a "drop" fault: the connection is closed without any response."""
+
+
+@dataclass(frozen=True)
+class Config:
+    access_key: str
+    secret_key: str
+    project_id: str
+    region: str = "ap-southeast-1"
+    job_seconds: float = 0.0
+    seed: str = "default"
+    state_file: str | None = None
+
+
+class Simulator:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.lock = threading.RLock()  # guards all backend state: the server is threaded
+        self.credentials = Credentials(config.access_key, config.secret_key)
+        self.control = control.ControlPlane()
+        self.store = StateFile(config.state_file)
+        self.route_names = frozenset(r.name for r in CLOUD_ROUTES)
+        self._control_api = control.ControlApi(self)
+        loaded = self.store.load()
+        self._install(loaded if loaded is not None else seed.build(config.seed, config.project_id))
+        self.flush()
+
+    # ---- state -----------------------------------------------------------------------------------
+    def _install(self, state: CloudState) -> None:
+        self.state = state
+        self.ims = ImsBackend(
+            images=state.images, jobs=state.jobs, backups=state.backups, volumes=state.volumes,
+            project_id=self.config.project_id,
+        )  # fmt: skip
+        self.ims.job_seconds = self.config.job_seconds
+        self.ecs = EcsBackend(state.servers)
+        ims = ImsResponses(self.ims)
+        csbs = CsbsResponses(CsbsBackend(state.backups))
+        cbr = CbrResponses(CbrBackend(state.backups), self.config.project_id)
+        ecs = EcsResponses(self.ecs, state.volumes, self.config.project_id)
+        evs = EvsResponses(EvsBackend(state.volumes), self.config.project_id)
+        owners: dict[str, object] = {"ims": ims, "csbs": csbs, "cbr": cbr, "ecs": ecs, "evs": evs}
+        self._cloud: list[tuple[Route, Handler]] = [
+            (r, getattr(owners[r.name.split(".")[0]], r.handler)) for r in CLOUD_ROUTES
+        ]
+        self._sim: list[tuple[Route, Handler]] = [
+            (r, getattr(self._control_api, r.handler)) for r in control.url_paths
+        ]
+
+    def reset(self, seed_name: str) -> None:
+        with self.lock:
+            self._install(seed.build(seed_name, self.config.project_id))
+            self.control.clear()
+            self.flush()
+
+    def set_credentials(self, access_key: str, secret_key: str) -> None:
+        self.credentials = Credentials(access_key, secret_key)
+
+    def flush(self) -> None:
+        with self.lock:
+            self.store.save(self.state)
+
+    # ---- WSGI ------------------------------------------------------------------------------------
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request_id = uuid.uuid4().hex
+        try:
+            reply = self._handle(request, request_id)
+        except DropConnectionError:
+            sock = environ.get("werkzeug.socket")
+            if isinstance(sock, socket.socket):
+                sock.shutdown(socket.SHUT_RDWR)
+            reply = Reply(500)  # never reaches the client: the socket is already shut down
+        except SimError as err:
+            reply = Reply(err.status, err.body(request_id))
+        except Exception:  # the server must keep serving; the traceback goes to stderr only
+            where = f"{request.method} {request.path} (request {request_id})"
+            print(
+                f"simulator: internal error on {where}:\n{traceback.format_exc()}",
+                file=sys.stderr,
+                flush=True,
+            )
+            message = "internal simulator error; see the simulator's stderr"
+            reply = Reply(500, {"error_code": "SIM.0500", "error_msg": message, "request_id": request_id})
+        response = Response(status=reply.status)
+        if reply.body is not None:
+            response.set_data(json.dumps(reply.body, ensure_ascii=False).encode("utf-8"))
+            response.headers["Content-Type"] = "application/json;charset=UTF-8"
+        for key, value in reply.headers.items():
+            response.headers[key] = value
+        response.headers["X-Request-Id"] = request_id
+        return response(environ, start_response)
+
+    def _handle(self, request: Request, request_id: str) -> Reply:
+        path = request.path
+        if path == control.PREFIX or path.startswith(control.PREFIX + "/"):
+            return self._dispatch(self._sim, request, request_id, cloud=False)
+        return self._dispatch(self._cloud, request, request_id, cloud=True)
+
+    def _dispatch(
+        self, table: list[tuple[Route, Handler]], request: Request, request_id: str, *, cloud: bool
+    ) -> Reply:
+        path, method = request.path, request.method.upper()
+        found = _match(table, method, path)
+        if found is None:
+            self._drain(request)
+            raise api_not_found(method, path)
+        route, handler, params = found
+        if cloud:
+            self._gateway(route, request)
+        body = self._read_body(request)
+        query = [(k, v) for k, values in request.args.lists() for v in values]
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        sim_request = SimRequest(method, path, query, headers, body, request_id)
+        if cloud:
+            verify(method=method, path=path, query=query, headers=headers, body=body,
+                   credentials=self.credentials)  # fmt: skip
+            self._check_project(request, params)
+        with self.lock:
+            self.ims.advance(clock.now())
+            try:
+                return handler(sim_request, params)
+            finally:
+                self.store.save(self.state)
+
+    def _gateway(self, route: Route, request: Request) -> None:
+        """Call counting, injected faults and rate limits, as the API gateway would apply them."""
+        with self.lock:
+            self.control.record(route.name, request.method.upper())
+            fault = self.control.take_fault(route.name)
+            limit = self.control.over_limit(route.name) if fault is None else None
+        if fault is not None:
+            if fault.kind == "slow":
+                time.sleep(fault.delay_seconds)
+            elif fault.kind == "drop":
+                raise DropConnectionError()
+            elif fault.kind == "throttle":
+                self._drain(request)
+                raise throttled(self.control.limits.get(route.name, self.control.limits.get("*", 10.0)))
+            else:
+                self._drain(request)
+                raise GatewayError(
+                    f"SIM.{fault.status}", f"simulated error {fault.status} injected by the control API",
+                    status=fault.status,
+                )  # fmt: skip
+        if limit is not None:
+            self._drain(request)
+            raise throttled(limit)
+
+    def _check_project(self, request: Request, params: dict[str, str]) -> None:
+        header = request.headers.get("X-Project-Id")
+        project = self.config.project_id
+        if "project_id" in params and params["project_id"] != project:
+            # unconfirmed: the exact answer to a project id outside the account; 403 from the gateway.
+            raise GatewayError("APIG.0302", f"The project {params['project_id']} in the URL is not "
+                               "accessible with these credentials", status=403)  # fmt: skip
+        if header is not None and header != project:
+            raise GatewayError("APIG.0302", f"The project {header} in X-Project-Id is not "
+                               "accessible with these credentials", status=403)  # fmt: skip
+        if "project_id" not in params and header is None:
+            # IMS URLs without a project: the project comes from X-Project-Id (reference §5.1).
+            raise auth_failed("X-Project-Id is required for this API; sign the request with a project id")
+
+    @staticmethod
+    def _drain(request: Request) -> None:
+        remaining = DRAIN_LIMIT
+        while remaining > 0:
+            chunk = request.stream.read(min(65536, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+
+    def _read_body(self, request: Request) -> bytes:
+        length = request.content_length
+        if length is not None and length > MAX_BODY:
+            self._drain(request)
+            raise body_too_large(length, MAX_BODY)
+        body = request.stream.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            self._drain(request)
+            raise body_too_large(len(body), MAX_BODY)
+        return body
+
+
+def _match(
+    table: list[tuple[Route, Handler]], method: str, path: str
+) -> tuple[Route, Handler, dict[str, str]] | None:
+    for route, handler in table:
+        if route.method != method:
+            continue
+        found = route.pattern.match(path)
+        if found is not None:
+            return route, handler, found.groupdict()
+    return None
+
+
+def create_app(config: Config) -> Simulator:
+    return Simulator(config)
+
+
+__all__ = ["Config", "Simulator", "create_app"]

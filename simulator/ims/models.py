@@ -1,0 +1,553 @@
+"""IMS images and jobs: state and every rule the cloud enforces for full-ECS images."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from simulator.clock import iso_z
+from simulator.csbs.models import Backup
+from simulator.evs.models import Volume
+from simulator.ims import exceptions as exc
+
+NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fa5 ._-]+$")
+LEGACY_TAG_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_TAGS = 10
+JOB_TYPE = "imsCreateWholeImageByBackupJob"
+INIT_SHARE = 0.2  # first 20 % of a job's duration is INIT, the rest RUNNING
+UPDATABLE = ("/name", "/__description", "/min_ram", "/max_ram")
+
+
+@dataclass
+class Image:
+    id: str
+    name: str
+    status: str  # queued | saving | active
+    backup_id: str
+    source: str  # CSBS | CBR
+    description: str | None
+    min_ram: int
+    max_ram: int | None
+    min_disk: int
+    image_size: int  # bytes
+    os_version: str
+    os_type: str
+    os_bit: str
+    platform: str
+    enterprise_project_id: str
+    owner: str
+    created_ts: float
+    updated_ts: float
+    active_ts: float | None = None
+    tags: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Image:
+        return cls(**data)
+
+    def to_api(self) -> dict[str, Any]:
+        """Image object as GET /v2/cloudimages shows it (reference §1.3)."""
+        body: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "visibility": "private",
+            "__imagetype": "private",
+            "__whole_image": "true",  # string, as golangsdk decodes it (reference §1.3)
+            "__backup_id": self.backup_id,
+            # unconfirmed for CSBS-based images (reference §1.3); TF documents this form for CBR.
+            "__data_origin": f"server_backup,{self.backup_id}",
+            "__os_version": self.os_version,
+            "__os_type": self.os_type,
+            "__os_bit": self.os_bit,
+            "__platform": self.platform,
+            "__isregistered": "true",
+            "__image_source_type": "uds",
+            "__image_size": str(self.image_size),
+            "min_disk": self.min_disk,
+            "min_ram": self.min_ram,
+            "disk_format": "zvhd2",
+            "container_format": "bare",
+            "virtual_env_type": "FusionCompute",
+            "protected": False,
+            "owner": self.owner,
+            "enterprise_project_id": self.enterprise_project_id,
+            # Legacy "key.value" tag strings; key/value tags are read through the tag API (§1.7).
+            "tags": [f"{t['key']}.{t['value']}" for t in self.tags],
+            "file": f"/v2/images/{self.id}/file",
+            "self": f"/v2/images/{self.id}",
+            "schema": "/v2/schemas/image",
+            "created_at": iso_z(self.created_ts),
+            "updated_at": iso_z(self.updated_ts),
+        }
+        if self.max_ram is not None:
+            body["max_ram"] = str(self.max_ram)  # a string in the real API
+        if self.description is not None:
+            body["__description"] = self.description
+        if self.active_ts is not None:
+            body["active_at"] = iso_z(self.active_ts)
+        return body
+
+
+@dataclass
+class Job:
+    id: str
+    job_type: str
+    image_id: str | None
+    image_name: str
+    begin_ts: float
+    duration: float
+    status: str  # INIT | RUNNING | SUCCESS | FAIL
+    fail_code: str | None = None  # set when the job is doomed (fail_next_job) or failed
+    fail_reason: str | None = None
+    end_ts: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Job:
+        return cls(**data)
+
+    def to_api(self, *, progress: bool = False) -> dict[str, Any]:
+        entities: dict[str, Any] = {}
+        # Simulator choice: entities.image_id appears as soon as the image record exists (also while
+        # RUNNING); real IMS may fill it only on SUCCESS, so clients should read it from SUCCESS.
+        if self.image_id is not None and self.status != "FAIL":
+            entities = {"image_id": self.image_id, "image_name": self.image_name}
+        if progress:
+            done = {"INIT": 0.0, "RUNNING": 50.0, "SUCCESS": 100.0, "FAIL": 100.0}[self.status]
+            entities["process_percent"] = done
+            entities["current_task"] = {"INIT": "init", "RUNNING": "create_image"}.get(self.status, "")
+        failed = self.status == "FAIL"
+        return {
+            "job_id": self.id,
+            "job_type": self.job_type,
+            "status": self.status,
+            "begin_time": iso_z(self.begin_ts, millis=True),
+            "end_time": iso_z(self.end_ts, millis=True) if self.end_ts is not None else "",
+            "error_code": self.fail_code if failed else None,
+            "fail_reason": self.fail_reason if failed else None,
+            "entities": entities,
+        }
+
+
+@dataclass
+class CreateWholeImage:
+    """Parsed body of POST /v1/cloudimages/wholeimages/action (types already checked)."""
+
+    name: str
+    backup_id: str
+    whole_image_type: str
+    description: str | None
+    tags: list[dict[str, str]]
+    enterprise_project_id: str
+    min_ram: int
+    max_ram: int | None
+
+
+@dataclass
+class PatchOp:
+    op: str
+    path: str
+    value: Any
+
+
+def check_name(name: str) -> None:
+    if not name:
+        raise exc.NameMissingError()
+    if len(name) > 128:
+        raise exc.NameTooLongError(len(name))
+    if name != name.strip(" ") or not NAME_RE.match(name):
+        raise exc.NameInvalidError(name)
+
+
+def check_description(description: str) -> None:
+    if len(description) > 1024:
+        raise exc.DescriptionInvalidError(f"it contains more than 1024 characters ({len(description)})")
+    for bad in ("\r", "<", ">"):
+        if bad in description:
+            raise exc.DescriptionInvalidError(f"it must not contain {bad!r}")
+
+
+def normalise_tag(key: Any, value: Any, *, for_delete: bool = False) -> dict[str, str]:
+    """Reference §1.7: key 1-36 and value 0-43 chars after trimming (delete checks 127/255 only)."""
+    if not isinstance(key, str) or not isinstance(value, str):
+        raise exc.MalformedRequestError("tag key and value must be strings")
+    key, value = key.strip(), value.strip()
+    key_max, value_max = (127, 255) if for_delete else (36, 43)
+    if not 1 <= len(key) <= key_max:
+        raise exc.MalformedRequestError(f"tag key '{key}' must be 1-{key_max} characters")
+    if len(value) > value_max:
+        raise exc.MalformedRequestError(f"tag value of key '{key}' must be at most {value_max} characters")
+    return {"key": key, "value": value}
+
+
+def legacy_tag(text: str) -> dict[str, str]:
+    key, _, value = text.partition(".")
+    if not LEGACY_TAG_RE.match(key) or (value and not LEGACY_TAG_RE.match(value)):
+        raise exc.MalformedRequestError(
+            f"legacy tag '{text}' must be 'key.value' with letters, digits, '_' or '-' only"
+        )
+    return normalise_tag(key, value)
+
+
+def unique_keys(tags: list[dict[str, str]]) -> None:
+    keys = [t["key"] for t in tags]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise exc.MalformedRequestError(f"tag keys must be unique within a request, repeated: {duplicates}")
+
+
+class ImsBackend:
+    def __init__(
+        self,
+        *,
+        images: dict[str, Image],
+        jobs: dict[str, Job],
+        backups: dict[str, Backup],
+        volumes: dict[str, Volume],
+        project_id: str,
+    ) -> None:
+        self.images = images
+        self.jobs = jobs
+        self.backups = backups
+        self.volumes = volumes
+        self.project_id = project_id
+        self.job_seconds = 0.0
+        self.fail_next: tuple[str, str] | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+    def advance(self, now: float) -> None:
+        """Move every unfinished job (and its image) along its time-based lifecycle."""
+        for job in self.jobs.values():
+            if job.status in ("SUCCESS", "FAIL"):
+                continue
+            elapsed = now - job.begin_ts
+            image = self.images.get(job.image_id) if job.image_id else None
+            if elapsed >= job.duration:
+                self._finish(job, image, job.begin_ts + job.duration)
+            elif elapsed >= job.duration * INIT_SHARE:
+                job.status = "RUNNING"
+                if image is not None:
+                    image.status = "saving"
+
+    def _finish(self, job: Job, image: Image | None, at: float) -> None:
+        job.end_ts = at
+        if image is None and job.job_type == JOB_TYPE:
+            job.status = "FAIL"
+            job.fail_code = job.fail_code or "IMG.0014"
+            job.fail_reason = job.fail_reason or "the image was deleted while it was being created"
+            return
+        if job.fail_code is not None:
+            job.status = "FAIL"
+            # Assumption: real IMS removes a failed full-ECS image record (nothing is left in "killed").
+            if image is not None:
+                self._remove_image(image)
+            return
+        job.status = "SUCCESS"
+        if image is not None:
+            image.status = "active"
+            image.active_ts = at
+            image.updated_ts = at
+
+    # ---- create ----------------------------------------------------------------------------------
+    def create_whole_image(self, spec: CreateWholeImage, now: float) -> Job:
+        check_name(spec.name)
+        if spec.description is not None:
+            check_description(spec.description)
+        unique_keys(spec.tags)
+        if len(spec.tags) > MAX_TAGS:
+            raise exc.TagQuotaExceededError(len(spec.tags))
+        if spec.max_ram is not None and spec.min_ram > spec.max_ram:
+            raise exc.MalformedRequestError(f"min_ram {spec.min_ram} must not exceed max_ram {spec.max_ram}")
+        backup = self._usable_backup(spec.backup_id, spec.whole_image_type)
+        system = backup.system_disk
+        assert system is not None  # _usable_backup checked it
+        image = Image(
+            id=str(uuid.uuid4()),
+            name=spec.name,
+            status="queued",
+            backup_id=backup.id,
+            source=backup.provider,
+            description=spec.description,
+            min_ram=spec.min_ram,
+            max_ram=spec.max_ram,
+            min_disk=system.source_volume_size,
+            image_size=sum(v.source_volume_size for v in backup.volume_backups) * 1024**3,
+            os_version=backup.os_version,
+            os_type=backup.os_type,
+            os_bit=backup.os_bit,
+            platform=backup.platform,
+            enterprise_project_id=spec.enterprise_project_id,
+            owner=self.project_id,
+            created_ts=now,
+            updated_ts=now,
+            tags=spec.tags,
+        )
+        job = Job(
+            id=uuid.uuid4().hex,
+            job_type=JOB_TYPE,
+            image_id=image.id,
+            image_name=image.name,
+            begin_ts=now,
+            duration=self.job_seconds,
+            status="INIT",
+        )
+        if self.fail_next is not None:
+            job.fail_code, job.fail_reason = self.fail_next
+            self.fail_next = None
+        self.images[image.id] = image
+        self.jobs[job.id] = job
+        backup.os_images.append(image.id)
+        return job
+
+    def _usable_backup(self, backup_id: str, whole_image_type: str) -> Backup:
+        backup = self.backups.get(backup_id)
+        csbs = whole_image_type == "CSBS"
+        if backup is None:
+            raise exc.CsbsBackupNotFoundError(backup_id) if csbs else exc.BackupNotFoundError(backup_id)
+        if backup.provider != whole_image_type:
+            raise exc.BackupTypeMismatchError(backup_id, whole_image_type)
+        if backup.status != "available":
+            if csbs:
+                raise exc.CsbsBackupUnavailableError(backup_id, f"is {backup.status}, not available")
+            raise exc.BackupUnavailableError(backup_id, backup.status)
+        if backup.system_disk is None:
+            raise exc.NotWholeServerBackupError(backup_id)
+        for volume_backup in backup.volume_backups:
+            volume = self.volumes.get(volume_backup.source_volume_id)
+            if volume is not None and volume.multiattach:
+                # No documented code is specific to shared disks; the rule is a condition on whether
+                # the backup is usable, so we answer with the "backup unusable" code of each type.
+                reason = f"includes shared (multiattach) disk {volume.id}"
+                if csbs:
+                    raise exc.CsbsBackupUnavailableError(backup_id, reason)
+                raise exc.BackupUnavailableError(backup_id, reason)
+        existing = next((i for i in self.images.values() if i.backup_id == backup_id), None)
+        if existing is not None:
+            if csbs:
+                raise exc.CsbsBackupAlreadyUsedError(backup_id, existing.id)
+            raise exc.BackupAlreadyUsedError(backup_id, existing.id)
+        return backup
+
+    # ---- read ------------------------------------------------------------------------------------
+    def get_job(self, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise exc.JobNotFoundError(job_id)
+        return job
+
+    def get_image(self, image_id: str) -> Image:
+        image = self.images.get(image_id)
+        if image is None:
+            raise exc.ImageNotFoundError(image_id)
+        return image
+
+    def list_images(self, query: dict[str, str | None]) -> list[Image]:
+        limit_text = query.get("limit")
+        limit = 500
+        if limit_text is not None:
+            if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+                raise exc.MalformedRequestError(
+                    f"limit must be an integer from 1 to 1000, got '{limit_text}'"
+                )
+            limit = int(limit_text)
+        sort_key = query.get("sort_key") or "created_at"
+        sort_dir = query.get("sort_dir") or "desc"
+        if sort_key not in ("created_at", "updated_at", "name", "id", "status", "min_disk"):
+            raise exc.MalformedRequestError(f"sort_key '{sort_key}' is not supported")
+        if sort_dir not in ("asc", "desc"):
+            raise exc.MalformedRequestError(f"sort_dir must be asc or desc, got '{sort_dir}'")
+        whole = query.get("__whole_image")
+        if whole is not None and whole not in ("true", "false"):
+            raise exc.MalformedRequestError(f"__whole_image must be true or false, got '{whole}'")
+
+        def sort_value(image: Image) -> Any:
+            if sort_key in ("created_at", "updated_at"):
+                return image.created_ts if sort_key == "created_at" else image.updated_ts
+            return getattr(image, sort_key)
+
+        images = sorted(self.images.values(), key=lambda i: (sort_value(i), i.id), reverse=sort_dir == "desc")
+        exact: dict[str, Callable[[Image], str]] = {
+            "id": lambda i: i.id,
+            "name": lambda i: i.name,
+            "status": lambda i: i.status,
+            "owner": lambda i: i.owner,
+            "visibility": lambda i: "private",
+            "__imagetype": lambda i: "private",
+            "virtual_env_type": lambda i: "FusionCompute",
+            "__os_type": lambda i: i.os_type,
+            "__platform": lambda i: i.platform,
+        }
+        for key, getter in exact.items():
+            wanted = query.get(key)
+            if wanted is not None:
+                images = [i for i in images if getter(i) == wanted]
+        if whole == "false":
+            images = []  # every image in this simulator is a full-ECS image
+        ep = query.get("enterprise_project_id")
+        if ep is not None and ep != "all_granted_eps":
+            images = [i for i in images if i.enterprise_project_id == ep]
+        marker = query.get("marker")
+        if marker is not None:
+            ids = [i.id for i in images]
+            if marker not in ids:
+                raise exc.MalformedRequestError(f"marker '{marker}' is not the id of a listed image")
+            images = images[ids.index(marker) + 1 :]
+        # Not a documented filter (reference §1.3): __backup_id is ignored, as the cloud does.
+        return images[:limit]
+
+    # ---- update ----------------------------------------------------------------------------------
+    def update_image(self, image_id: str, ops: list[PatchOp], now: float) -> Image:
+        image = self.get_image(image_id)
+        if image.status != "active":
+            raise exc.ImageNotActiveError(image_id, image.status)
+        draft = Image.from_dict(image.to_dict())  # validate every op before changing anything
+        for op in ops:
+            self._apply(draft, op)
+        if draft.max_ram is not None and draft.min_ram > draft.max_ram:
+            raise exc.MalformedRequestError(
+                f"min_ram {draft.min_ram} must not exceed max_ram {draft.max_ram}"
+            )
+        draft.updated_ts = now
+        self.images[image_id] = draft
+        return draft
+
+    def _apply(self, image: Image, op: PatchOp) -> None:
+        if op.op not in ("add", "replace", "remove"):
+            raise exc.MalformedRequestError(f"op must be add, replace or remove, got '{op.op}'")
+        if op.path not in UPDATABLE:
+            raise exc.MalformedRequestError(
+                f"path '{op.path}' cannot be updated; use one of {', '.join(UPDATABLE)}"
+            )
+        present = {
+            "/name": True,
+            "/min_ram": True,
+            "/__description": image.description is not None,
+            "/max_ram": image.max_ram is not None,
+        }[op.path]
+        if op.op == "replace" and not present:
+            raise exc.AttributeConflictError(op.path)
+        if op.op == "remove":
+            if op.path in ("/name", "/min_ram"):
+                raise exc.MalformedRequestError(f"'{op.path}' cannot be removed")
+            if not present:
+                raise exc.AttributeConflictError(op.path)
+            if op.path == "/__description":
+                image.description = None
+            else:
+                image.max_ram = None
+            return
+        if op.path == "/name":
+            if not isinstance(op.value, str):
+                raise exc.MalformedRequestError("value of /name must be a string")
+            check_name(op.value)
+            image.name = op.value
+        elif op.path == "/__description":
+            if not isinstance(op.value, str):
+                raise exc.MalformedRequestError("value of /__description must be a string")
+            check_description(op.value)
+            image.description = op.value
+        elif op.path == "/min_ram":
+            image.min_ram = _ram(op.path, op.value)
+        else:
+            image.max_ram = _ram(op.path, op.value)
+
+    # ---- delete ----------------------------------------------------------------------------------
+    def delete_image(self, image_id: str, *, delete_backup: bool) -> None:
+        image = self.get_image(image_id)
+        self._remove_image(image)
+        if delete_backup:
+            self.backups.pop(image.backup_id, None)
+
+    def _remove_image(self, image: Image) -> None:
+        self.images.pop(image.id, None)
+        backup = self.backups.get(image.backup_id)
+        if backup is not None and image.id in backup.os_images:
+            backup.os_images.remove(image.id)
+
+    # ---- tags ------------------------------------------------------------------------------------
+    def list_tags(self, image_id: str) -> list[dict[str, str]]:
+        return list(self.get_image(image_id).tags)
+
+    def batch_tags(self, image_id: str, action: str, tags: list[dict[str, str]]) -> None:
+        image = self.get_image(image_id)
+        unique_keys(tags)
+        if action == "create":
+            self._put_tags(image, tags)
+        else:
+            keys = {t["key"] for t in tags}  # deleting a missing tag succeeds (reference §1.7)
+            image.tags = [t for t in image.tags if t["key"] not in keys]
+
+    def add_tag(self, image_id: str, tag: dict[str, str]) -> None:
+        self._put_tags(self.get_image(image_id), [tag])
+
+    def delete_tag(self, image_id: str, key: str) -> None:
+        image = self.get_image(image_id)
+        image.tags = [t for t in image.tags if t["key"] != key]
+
+    @staticmethod
+    def _put_tags(image: Image, tags: list[dict[str, str]]) -> None:
+        merged = {t["key"]: t["value"] for t in image.tags}
+        merged.update({t["key"]: t["value"] for t in tags})  # create overwrites an existing key
+        if len(merged) > MAX_TAGS:
+            raise exc.TagQuotaExceededError(len(merged))
+        image.tags = [{"key": k, "value": v} for k, v in merged.items()]
+
+    # ---- share / export / copy (all refused for full-ECS images except sharing CBR ones) ----------
+    def check_shareable(self, image_id: str) -> Image:
+        image = self.get_image(image_id)
+        if image.source != "CBR":
+            raise exc.ShareRefusedError(image_id)
+        if image.status != "active":
+            raise exc.ImageNotActiveError(image_id, image.status)
+        return image
+
+    def share_images(self, image_ids: list[str], now: float) -> Job:
+        for image_id in image_ids:
+            self.check_shareable(image_id)
+        job = Job(
+            id=uuid.uuid4().hex,
+            job_type="imsBatchAddMembersJob",
+            image_id=None,
+            image_name="",
+            begin_ts=now,
+            duration=0.0,
+            status="SUCCESS",
+            end_ts=now,
+        )
+        self.jobs[job.id] = job
+        return job
+
+    def export_image(self, image_id: str) -> None:
+        self.get_image(image_id)
+        raise exc.ExportRefusedError(image_id)
+
+    def copy_image(self, image_id: str) -> None:
+        self.get_image(image_id)
+        raise exc.CopyRefusedError(image_id)
+
+    # ---- out-of-band changes (control API) -----------------------------------------------------
+    def rename(self, image_id: str, name: str, now: float) -> Image:
+        check_name(name)
+        image = self.get_image(image_id)
+        image.name = name
+        image.updated_ts = now
+        return image
+
+
+def _ram(path: str, value: Any) -> int:
+    # The official SDK's UpdateImageRequestBody types value as str, so numeric strings are accepted.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise exc.MalformedRequestError(f"value of {path} must be an integer number of MB")
+    text = str(value)
+    if not text.isdigit():
+        raise exc.MalformedRequestError(f"value of {path} must be a non-negative integer, got '{text}'")
+    return int(text)

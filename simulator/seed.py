@@ -1,0 +1,166 @@
+"""Seed data. Tests import these constants; never retype the ids.
+
+"default": three ECSs (running, stopped, one with a shared disk), their EVS volumes, CSBS backups for
+every interesting case, one CBR backup and one existing full-ECS image. "empty": nothing at all.
+"""
+
+from __future__ import annotations
+
+from simulator.csbs.models import Backup, VolumeBackup
+from simulator.ecs.models import Server
+from simulator.evs.models import Volume
+from simulator.ims.models import Image
+from simulator.state import CloudState
+
+SEEDS = ("default", "empty")
+
+SERVER_RUNNING = "a0000000-0000-4000-8000-000000000001"  # web01, ACTIVE
+SERVER_STOPPED = "a0000000-0000-4000-8000-000000000002"  # db01, SHUTOFF
+SERVER_SHARED = "a0000000-0000-4000-8000-000000000003"  # app01, ACTIVE, one multiattach data volume
+
+VOLUME_WEB01_SYSTEM = "b0000000-0000-4000-8000-000000000001"  # 40 GB SSD, bootable
+VOLUME_WEB01_DATA = "b0000000-0000-4000-8000-000000000002"  # 100 GB SSD
+VOLUME_WEB01_OLD_DATA = "b0000000-0000-4000-8000-000000000003"  # 50 GB SAS, detached after its backup
+VOLUME_DB01_SYSTEM = "b0000000-0000-4000-8000-000000000004"  # 40 GB SSD, bootable
+VOLUME_DB01_DATA = "b0000000-0000-4000-8000-000000000005"  # 200 GB GPSSD
+VOLUME_APP01_SYSTEM = "b0000000-0000-4000-8000-000000000006"  # 40 GB SSD, bootable
+VOLUME_SHARED = "b0000000-0000-4000-8000-000000000007"  # 100 GB SSD, multiattach (shared disk)
+
+BACKUP_AVAILABLE = "c0000000-0000-4000-8000-000000000001"
+BACKUP_PROTECTING = "c0000000-0000-4000-8000-000000000002"
+BACKUP_ERROR = "c0000000-0000-4000-8000-000000000003"
+BACKUP_SHARED_DISK = "c0000000-0000-4000-8000-000000000004"
+BACKUP_USED = "c0000000-0000-4000-8000-000000000005"
+BACKUP_STOPPED_SERVER = "c0000000-0000-4000-8000-000000000006"
+BACKUP_TWO_DATA_DISKS = "c0000000-0000-4000-8000-000000000007"
+BACKUP_NO_SYSTEM_DISK = "c0000000-0000-4000-8000-000000000008"
+
+CBR_BACKUP = "e0000000-0000-4000-8000-000000000001"
+
+IMAGE_EXISTING = "f0000000-0000-4000-8000-000000000005"
+
+OS_VERSION = "CentOS 7.9 64bit"
+SEED_EPOCH = 1730419200.0  # 2024-11-01T00:00:00Z: fixed so seeded timestamps are deterministic
+AZ = "ap-southeast-1a"
+
+# volume id -> (name, size GB, type, bootable, multiattach, attached server ids, device)
+_VOLUMES: dict[str, tuple[str, int, str, bool, bool, list[str], str]] = {
+    VOLUME_WEB01_SYSTEM: ("web01-sys", 40, "SSD", True, False, [SERVER_RUNNING], "/dev/vda"),
+    VOLUME_WEB01_DATA: ("web01-data", 100, "SSD", False, False, [SERVER_RUNNING], "/dev/vdb"),
+    VOLUME_WEB01_OLD_DATA: ("web01-old-data", 50, "SAS", False, False, [], ""),
+    VOLUME_DB01_SYSTEM: ("db01-sys", 40, "SSD", True, False, [SERVER_STOPPED], "/dev/vda"),
+    VOLUME_DB01_DATA: ("db01-data", 200, "GPSSD", False, False, [SERVER_STOPPED], "/dev/vdb"),
+    VOLUME_APP01_SYSTEM: ("app01-sys", 40, "SSD", True, False, [SERVER_SHARED], "/dev/vda"),
+    VOLUME_SHARED: ("app01-shared", 100, "SSD", False, True, [SERVER_SHARED], "/dev/vdb"),
+}
+
+# server id -> (name, status, volume ids with the system disk first)
+_SERVERS: dict[str, tuple[str, str, list[str]]] = {
+    SERVER_RUNNING: ("web01", "ACTIVE", [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA]),
+    SERVER_STOPPED: ("db01", "SHUTOFF", [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA]),
+    SERVER_SHARED: ("app01", "ACTIVE", [VOLUME_APP01_SYSTEM, VOLUME_SHARED]),
+}
+
+# backup id -> (provider, name, status, server id, backed-up volume ids)
+_BACKUPS: dict[str, tuple[str, str, str, str, list[str]]] = {
+    BACKUP_AVAILABLE: (
+        "CSBS",
+        "web01-daily",
+        "available",
+        SERVER_RUNNING,
+        [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA],
+    ),
+    BACKUP_PROTECTING: (
+        "CSBS",
+        "web01-running",
+        "protecting",
+        SERVER_RUNNING,
+        [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA],
+    ),
+    BACKUP_ERROR: ("CSBS", "db01-failed", "error", SERVER_STOPPED, [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA]),
+    BACKUP_SHARED_DISK: (
+        "CSBS",
+        "app01-daily",
+        "available",
+        SERVER_SHARED,
+        [VOLUME_APP01_SYSTEM, VOLUME_SHARED],
+    ),
+    BACKUP_USED: (
+        "CSBS",
+        "web01-weekly",
+        "available",
+        SERVER_RUNNING,
+        [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA],
+    ),
+    BACKUP_STOPPED_SERVER: (
+        "CSBS",
+        "db01-daily",
+        "available",
+        SERVER_STOPPED,
+        [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA],
+    ),
+    BACKUP_TWO_DATA_DISKS: (
+        "CSBS",
+        "web01-monthly",
+        "available",
+        SERVER_RUNNING,
+        [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA, VOLUME_WEB01_OLD_DATA],
+    ),
+    BACKUP_NO_SYSTEM_DISK: ("CSBS", "web01-data-only", "available", SERVER_RUNNING, [VOLUME_WEB01_DATA]),
+    CBR_BACKUP: ("CBR", "web01-cbr", "available", SERVER_RUNNING, [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA]),
+}
+
+
+def _derived_id(prefix: str, owner: str, index: int) -> str:
+    """Deterministic child ids, e.g. volume-backup ids: prefix + owner's last 6 digits + index."""
+    return f"{prefix}0000000-0000-4000-8000-{owner[-6:]}{index:06d}"
+
+
+def build(seed: str, project_id: str) -> CloudState:
+    if seed not in SEEDS:
+        raise ValueError(f"error loading seed '{seed}': unknown seed; use one of {', '.join(SEEDS)}")
+    state = CloudState()
+    if seed == "empty":
+        return state
+    for number, (volume_id, (name, size, kind, boot, multi, servers, device)) in enumerate(_VOLUMES.items()):
+        state.volumes[volume_id] = Volume(
+            id=volume_id, name=name, size=size, volume_type=kind, bootable=boot, multiattach=multi,
+            server_ids=list(servers), device=device, availability_zone=AZ, created_ts=SEED_EPOCH + number,
+        )  # fmt: skip
+    for number, (server_id, (name, status, volume_ids)) in enumerate(_SERVERS.items()):
+        state.servers[server_id] = Server(
+            id=server_id, name=name, status=status, flavor_id="s6.large.2", vcpus=2, ram=8192,
+            image_id="00000000-0000-4000-8000-0000000000aa", availability_zone=AZ,
+            volume_ids=list(volume_ids), created_ts=SEED_EPOCH + 100 + number,
+        )  # fmt: skip
+    for number, (backup_id, (provider, name, status, server_id, volume_ids)) in enumerate(_BACKUPS.items()):
+        server = state.servers[server_id]
+        volume_backups = [
+            VolumeBackup(
+                id=_derived_id("d", backup_id, index),
+                source_volume_id=volume_id,
+                source_volume_name=state.volumes[volume_id].name,
+                source_volume_size=state.volumes[volume_id].size,
+                bootable=state.volumes[volume_id].bootable,
+                snapshot_id=_derived_id("5", backup_id, index),
+            )
+            for index, volume_id in enumerate(volume_ids)
+        ]
+        created = SEED_EPOCH + 3600 * (number + 1)
+        state.backups[backup_id] = Backup(
+            id=backup_id, provider=provider, checkpoint_id=_derived_id("9", backup_id, 0), name=name,
+            status=status, resource_id=server_id, resource_name=server.name, resource_az=AZ,
+            os_version=OS_VERSION, os_type="Linux", os_bit="64", platform="CentOS", ram=server.ram,
+            vcpus=server.vcpus, volume_backups=volume_backups, created_ts=created, updated_ts=created + 300,
+        )  # fmt: skip
+    used = state.backups[BACKUP_USED]
+    state.images[IMAGE_EXISTING] = Image(
+        id=IMAGE_EXISTING, name="web01-legacy-full", status="active", backup_id=BACKUP_USED, source="CSBS",
+        description="made by hand in the console", min_ram=0, max_ram=None, min_disk=40,
+        image_size=140 * 1024**3, os_version=OS_VERSION, os_type="Linux", os_bit="64", platform="CentOS",
+        enterprise_project_id="0", owner=project_id, created_ts=used.updated_ts + 60,
+        updated_ts=used.updated_ts + 600, active_ts=used.updated_ts + 600,
+        tags=[{"key": "owner", "value": "ops"}],
+    )  # fmt: skip
+    used.os_images.append(IMAGE_EXISTING)
+    return state

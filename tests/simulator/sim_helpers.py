@@ -1,0 +1,82 @@
+"""Clients for the simulator tests: official SDK clients, and raw requests signed by the SDK core's signer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from huaweicloudsdkcbr.v1 import CbrClient
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.exceptions.exceptions import SdkException
+from huaweicloudsdkcore.sdk_request import SdkRequest
+from huaweicloudsdkcore.signer.signer import Signer
+from huaweicloudsdkecs.v2 import EcsClient
+from huaweicloudsdkevs.v2 import EvsClient
+from huaweicloudsdkims.v2 import ImsClient
+
+from simulator.testing import RunningSimulator
+
+
+def credentials(sim: RunningSimulator, *, secret_key: str | None = None) -> BasicCredentials:
+    return BasicCredentials(sim.access_key, secret_key or sim.secret_key, sim.project_id)
+
+
+def ims_client(sim: RunningSimulator, *, secret_key: str | None = None) -> Any:
+    builder = ImsClient.new_builder().with_credentials(credentials(sim, secret_key=secret_key))
+    return builder.with_endpoints([sim.url]).build()
+
+
+def ecs_client(sim: RunningSimulator) -> Any:
+    return EcsClient.new_builder().with_credentials(credentials(sim)).with_endpoints([sim.url]).build()
+
+
+def evs_client(sim: RunningSimulator) -> Any:
+    return EvsClient.new_builder().with_credentials(credentials(sim)).with_endpoints([sim.url]).build()
+
+
+def cbr_client(sim: RunningSimulator) -> Any:
+    return CbrClient.new_builder().with_credentials(credentials(sim)).with_endpoints([sim.url]).build()
+
+
+def sdk_error(exc: SdkException) -> tuple[int, str, str]:
+    """(status, error_code, error_msg) of an SDK exception."""
+    return exc.status_code, exc.error_code, exc.error_msg
+
+
+def signed_request(
+    sim: RunningSimulator,
+    method: str,
+    path: str,
+    *,
+    query: list[tuple[str, str]] | None = None,
+    body: Any = None,
+    raw_body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    project_header: bool = True,
+) -> httpx.Response:
+    """Send a request signed by huaweicloudsdkcore's Signer (as CSBS clients must, having no SDK)."""
+    host = urlsplit(sim.url).netloc
+    data = raw_body if raw_body is not None else (b"" if body is None else json.dumps(body).encode())
+    header_params = {"Content-Type": "application/json;charset=UTF-8", **(headers or {})}
+    if project_header:
+        header_params["X-Project-Id"] = sim.project_id
+    request = SdkRequest(
+        method=method,
+        schema="http",
+        host=host,
+        resource_path=path,
+        query_params=list(query or []),
+        header_params=header_params,
+        body=data,
+    )
+    signer = Signer(
+        BasicCredentials(access_key or sim.access_key, secret_key or sim.secret_key, sim.project_id)
+    )
+    signed = signer.sign(request)
+    return httpx.request(
+        method, sim.url + signed.uri, headers=signed.header_params, content=data, timeout=30.0
+    )
