@@ -184,9 +184,12 @@ class FullEcsImageProvider(ResourceProvider):
         return CreateResult(image.id, outs)
 
     def _cloud_values(self, api: HuaweiClient, image: Image) -> dict[str, Any]:
-        """The in-place fields as the cloud has them, so the next diff sees any difference."""
+        """The in-place fields as the cloud has them, so the next diff sees any difference, and the
+        region/project actually used (a later diff compares them when the program sets them)."""
         tags = plan.user_tags(api.list_image_tags(image.id))
         return {
+            "region": api.settings.region,
+            "project_id": api.settings.project_id,
             "name": image.name,
             "description": image.description or None,
             "tags": tags or None,

@@ -1,0 +1,84 @@
+"""Fixtures for the component tests: a provider configured against the simulator, fast timing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+
+from components.full_ecs_image.client import FAST_TIMING
+from components.full_ecs_image.plan import marker_for
+from components.full_ecs_image.provider import FullEcsImageProvider
+from components.full_ecs_image.settings import Settings
+from simulator.testing import RunningSimulator
+
+PROJECT = "full-ecs-image"
+
+
+def sim_config(sim: RunningSimulator, **overrides: str) -> dict[str, str]:
+    """The stack config the engine would send to configure(), pointing every service at the simulator."""
+    endpoints = {service: sim.url for service in ("ims", "csbs", "cbr", "ecs", "evs")}
+    config = {
+        "huaweicloud:region": sim.region,
+        "huaweicloud:accessKey": sim.access_key,
+        "huaweicloud:secretKey": sim.secret_key,
+        "huaweicloud:projectId": sim.project_id,
+        "huaweicloud:endpoints": json.dumps(endpoints),
+    }
+    config.update(overrides)
+    return config
+
+
+def configured(config: dict[str, Any]) -> FullEcsImageProvider:
+    provider = FullEcsImageProvider()
+    provider.configure(ConfigureRequest(Config(raw_config=config, project_name=PROJECT)))
+    provider.timing = FAST_TIMING
+    return provider
+
+
+@pytest.fixture(autouse=True)
+def _restore_tracebacklimit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """configure() sets sys.tracebacklimit = 0 for the provider process; keep pytest's own output."""
+    monkeypatch.setattr(sys, "tracebacklimit", 1000, raising=False)
+    yield
+
+
+@pytest.fixture
+def provider(sim: RunningSimulator) -> FullEcsImageProvider:
+    return configured(sim_config(sim))
+
+
+@pytest.fixture
+def settings(sim: RunningSimulator) -> Settings:
+    return Settings(
+        region=sim.region,
+        access_key=sim.access_key,
+        secret_key=sim.secret_key,
+        project_id=sim.project_id,
+        endpoints={s: sim.url for s in ("ims", "csbs", "ecs", "evs")},
+    )
+
+
+def image_props(backup_id: str, name: str = "web01-full", **extra: Any) -> dict[str, Any]:
+    """Inputs as check() would pass them to create(): normalized, with a marker."""
+    props: dict[str, Any] = {
+        "backup_id": backup_id,
+        "name": name,
+        "marker": marker_for(PROJECT, "test", name),
+        "description": None,
+        "tags": None,
+        "enterprise_project_id": None,
+        "min_ram": None,
+        "max_ram": None,
+        "adopt_image_id": None,
+        "create_timeout_minutes": 1,
+        "region": None,
+        "project_id": None,
+    }
+    props.update(extra)
+    return props
