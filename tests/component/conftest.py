@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ PROJECT = "full-ecs-image"
 
 def sim_config(sim: RunningSimulator, **overrides: str) -> dict[str, str]:
     """The stack config the engine would send to configure(), pointing every service at the simulator."""
-    endpoints = {service: sim.url for service in ("ims", "csbs", "cbr", "ecs", "evs")}
+    endpoints = dict.fromkeys(("ims", "csbs", "cbr", "ecs", "evs"), sim.url)
     config = {
         "huaweicloud:region": sim.region,
         "huaweicloud:accessKey": sim.access_key,
@@ -42,10 +41,9 @@ def configured(config: dict[str, Any]) -> FullEcsImageProvider:
 
 
 @pytest.fixture(autouse=True)
-def _restore_tracebacklimit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _restore_tracebacklimit(monkeypatch: pytest.MonkeyPatch) -> None:
     """configure() sets sys.tracebacklimit = 0 for the provider process; keep pytest's own output."""
     monkeypatch.setattr(sys, "tracebacklimit", 1000, raising=False)
-    yield
 
 
 @pytest.fixture
@@ -60,7 +58,7 @@ def settings(sim: RunningSimulator) -> Settings:
         access_key=sim.access_key,
         secret_key=sim.secret_key,
         project_id=sim.project_id,
-        endpoints={s: sim.url for s in ("ims", "csbs", "ecs", "evs")},
+        endpoints=dict.fromkeys(("ims", "csbs", "ecs", "evs"), sim.url),
     )
 
 

@@ -58,7 +58,8 @@ def test_signer_vector_get_with_query() -> None:
         secret_key="SKEXAMPLE",
     )
     assert authorization.endswith(
-        "SignedHeaders=host;x-sdk-date, Signature=f6ad4fa5c299623d47973108cc8569adea2f8c4fe7d7ca741d7fcc821cc07630"
+        "SignedHeaders=host;x-sdk-date, "
+        "Signature=f6ad4fa5c299623d47973108cc8569adea2f8c4fe7d7ca741d7fcc821cc07630"
     )
 
 
@@ -138,7 +139,7 @@ def test_prepare_signs_project_and_security_token() -> None:
 def client_for(sim: RunningSimulator, **timing: float) -> HuaweiClient:
     settings = Settings(
         region=sim.region, access_key=sim.access_key, secret_key=sim.secret_key,
-        project_id=sim.project_id, endpoints={s: sim.url for s in ("ims", "csbs", "ecs", "evs")},
+        project_id=sim.project_id, endpoints=dict.fromkeys(("ims", "csbs", "ecs", "evs"), sim.url),
     )  # fmt: skip
     return HuaweiClient(settings, timing=FAST_TIMING)
 

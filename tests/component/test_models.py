@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from pulumi.output import Unknown
+from pulumi.output import UNKNOWN, Unknown
 from pydantic import ValidationError
 
 from components.full_ecs_image.models import (
@@ -101,9 +101,7 @@ def test_every_problem_at_once() -> None:
 
 
 def test_unresolved_values_are_skipped() -> None:
-    normalized, found = validate_known_fields(
-        valid(name=Unknown(), tags={"env": Unknown()}, max_ram=Unknown())
-    )
+    normalized, found = validate_known_fields(valid(name=UNKNOWN, tags={"env": UNKNOWN}, max_ram=UNKNOWN))
     assert found == []
     assert isinstance(normalized["name"], Unknown)
 
