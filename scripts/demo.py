@@ -1,0 +1,288 @@
+"""`make demo` / `make destroy`: run the repo's own Pulumi program against the local simulator.
+
+    python scripts/demo.py up       # bootstrap the engine, start the simulator, `pulumi up` stack `local`
+    python scripts/demo.py destroy  # `pulumi destroy`, remove stack `local`, stop the simulator
+
+Everything the demo writes lives in `.demo/` (ignored by git), except the stack settings file
+`Pulumi.local.yaml` that the Pulumi CLI keeps next to `Pulumi.yaml` (removed again by `destroy`):
+- `.demo/state/`: the local file backend (PULUMI_BACKEND_URL=file://...), so no Pulumi Cloud login;
+- `.demo/home/`: PULUMI_HOME (plugin cache, workspace settings);
+- `.demo/simulator.json`, `.log`, `.pid`, `.url`: the simulator's state, output and process.
+The commands are printed as they run, so each step can be repeated by hand (see docs/engine.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / ".demo"
+STACK = "local"
+
+# The passphrase only protects the secrets of this throwaway local demo stack (the simulator's made-up keys).
+DEMO_PASSPHRASE = "hwc-full-ecs-image-local-demo"  # noqa: S105 - documented, protects nothing real
+# Made-up credentials the simulator is started with; they open nothing but the local simulator.
+SIM_ACCESS_KEY = "DEMOACCESSKEY0000001"
+SIM_SECRET_KEY = "demo-simulator-secret-key-0001"  # noqa: S105 - a fixed key of the local simulator
+SIM_PROJECT_ID = "0123456789abcdef0123456789abcdef"
+SIM_REGION = "ap-southeast-1"
+# Every service the component calls; the simulator serves all of them on one base URL.
+SERVICES = ("ims", "csbs", "cbr", "ecs", "evs")
+DEMO_IMAGE_NAME = "demo-full-ecs-image"
+SIM_START_TIMEOUT_SECONDS = 30.0
+
+
+class DemoError(Exception):
+    """A step failed; the message says what to do."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=["up", "destroy"])
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "up":
+            demo_up()
+        else:
+            demo_destroy()
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def demo_up() -> None:
+    env = pulumi_env(bootstrap_engine())
+    url = ensure_simulator()
+    select_or_create_stack(env)
+    configure_stack(env, url)
+    pulumi(env, "up", "--yes", "--skip-preview")
+    print("\n==> stack outputs")
+    outputs = json.loads(pulumi(env, "stack", "output", "--json", capture=True))
+    for key in sorted(outputs):
+        print(f"    {key}: {json.dumps(outputs[key])}")
+    print(
+        f"\nThe image lives in the local simulator at {url} (state in .demo/simulator.json)."
+        "\nRun `make demo` again: the second `pulumi up` finds nothing to change."
+        "\nTear down with `make destroy` (destroys stack `local` and stops the simulator)."
+    )
+
+
+def demo_destroy() -> None:
+    env = pulumi_env(bootstrap_engine())
+    if stack_exists(env):
+        # Destroy talks to the "cloud", so the simulator must run; its port may differ from last time.
+        url = ensure_simulator()
+        pulumi(env, "stack", "select", STACK)
+        set_endpoints(env, url)
+        pulumi(env, "destroy", "--yes", "--skip-preview")
+        pulumi(env, "stack", "rm", "--yes", STACK)
+    else:
+        print(f"==> no stack `{STACK}` in .demo/state: nothing to destroy")
+    stop_simulator()
+    print("==> demo torn down (.demo/ keeps the empty backend and the simulator state file)")
+
+
+def bootstrap_engine() -> Path:
+    """Run scripts/bootstrap-engine.sh (seconds once cached) and return the directory holding `pulumi`."""
+    result = subprocess.run(
+        [str(REPO / "scripts" / "bootstrap-engine.sh")], stdout=subprocess.PIPE, text=True, check=False
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        raise DemoError("bootstrapping the Pulumi engine failed (see the messages above)")
+    return Path(lines[-1])
+
+
+def pulumi_env(bin_dir: Path) -> dict[str, str]:
+    """The environment every `pulumi` command of the demo runs with."""
+    env = dict(os.environ)
+    venv_bin = Path(sys.executable).parent
+    env.update(
+        {
+            # Our CLI and its Python plugins first, then the venv's python (for the dynamic-provider shim).
+            "PATH": os.pathsep.join([str(bin_dir), str(venv_bin), env.get("PATH", "")]),
+            "PULUMI_HOME": str(DEMO / "home"),
+            "PULUMI_BACKEND_URL": (DEMO / "state").as_uri(),
+            "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        }
+    )
+    # The stack config is the only credential source the demo should use.
+    for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_REGION_NAME", "HW_PROJECT_ID"):
+        env.pop(name, None)
+    env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)  # only the demo passphrase applies
+    (DEMO / "state").mkdir(parents=True, exist_ok=True)
+    (DEMO / "home").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def pulumi(env: dict[str, str], *args: str, stdin: str | None = None, capture: bool = False) -> str:
+    """Run one `pulumi` command in the repo (printed first, so users can repeat it)."""
+    shown = " ".join(args)
+    print(f"\n$ pulumi {shown}", flush=True)
+    result = subprocess.run(
+        ["pulumi", *args, "--non-interactive"],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        stdout=subprocess.PIPE if capture else None,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DemoError(f"`pulumi {shown}` failed with exit code {result.returncode} (its output is above)")
+    return result.stdout if capture else ""
+
+
+def stack_exists(env: dict[str, str]) -> bool:
+    listing = subprocess.run(
+        ["pulumi", "stack", "ls", "--json", "--non-interactive"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if listing.returncode != 0:
+        raise DemoError("`pulumi stack ls` failed (its output is above)")
+    return any(entry.get("name") == STACK for entry in json.loads(listing.stdout or "[]"))
+
+
+def select_or_create_stack(env: dict[str, str]) -> None:
+    if stack_exists(env):
+        pulumi(env, "stack", "select", STACK)
+    else:
+        pulumi(env, "stack", "init", STACK)
+
+
+def configure_stack(env: dict[str, str], url: str) -> None:
+    from simulator.seed import BACKUP_AVAILABLE  # the seed's available whole-server backup
+
+    pulumi(env, "config", "set", "huaweicloud:region", SIM_REGION)
+    pulumi(env, "config", "set", "huaweicloud:projectId", SIM_PROJECT_ID)
+    set_endpoints(env, url)
+    # Secrets go through stdin, so they never appear in a process listing.
+    pulumi(env, "config", "set", "--secret", "huaweicloud:accessKey", stdin=SIM_ACCESS_KEY)
+    pulumi(env, "config", "set", "--secret", "huaweicloud:secretKey", stdin=SIM_SECRET_KEY)
+    pulumi(env, "config", "set", "full-ecs-image:backupId", BACKUP_AVAILABLE)
+    pulumi(env, "config", "set", "full-ecs-image:imageName", DEMO_IMAGE_NAME)
+
+
+def set_endpoints(env: dict[str, str], url: str) -> None:
+    endpoints = json.dumps(dict.fromkeys(SERVICES, url), separators=(",", ":"))
+    pulumi(env, "config", "set", "huaweicloud:endpoints", endpoints)
+
+
+def ensure_simulator() -> str:
+    """Reuse the demo simulator if it still answers, else start it in the background; return its URL."""
+    url_file, pid_file = DEMO / "simulator.url", DEMO / "simulator.pid"
+    if url_file.exists() and pid_file.exists() and simulator_alive(url_file.read_text().strip()):
+        url = url_file.read_text().strip()
+        print(f"==> reusing the simulator at {url} (pid {pid_file.read_text().strip()})")
+        return url
+    DEMO.mkdir(exist_ok=True)
+    log_path = DEMO / "simulator.log"
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--access-key",
+        SIM_ACCESS_KEY,
+        "--secret-key",
+        SIM_SECRET_KEY,
+        "--project-id",
+        SIM_PROJECT_ID,
+        "--region",
+        SIM_REGION,
+        "--state-file",
+        str(DEMO / "simulator.json"),
+    ]
+    print("==> starting the simulator (state: .demo/simulator.json, log: .demo/simulator.log)", flush=True)
+    with log_path.open("w") as log:
+        # A new session: the simulator outlives this script and ignores the terminal's Ctrl-C.
+        process = subprocess.Popen(
+            command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = wait_for_listening_line(process, log_path)
+    pid_file.write_text(f"{process.pid}\n")
+    url_file.write_text(f"{url}\n")
+    print(f"==> simulator listening on {url} (pid {process.pid})")
+    return url
+
+
+def wait_for_listening_line(process: subprocess.Popen[bytes], log_path: Path) -> str:
+    """The simulator's first stdout line is `simulator listening on http://HOST:PORT`."""
+    prefix = "simulator listening on "
+    deadline = time.monotonic() + SIM_START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        lines = log_path.read_text().splitlines()
+        if lines and lines[0].startswith(prefix):
+            return lines[0][len(prefix) :].strip().rstrip("/")
+        if process.poll() is not None:
+            raise DemoError(f"the simulator exited with code {process.returncode}; see {log_path}")
+        time.sleep(0.1)
+    process.terminate()
+    raise DemoError(
+        f"the simulator did not report its port within {SIM_START_TIMEOUT_SECONDS:.0f}s; see {log_path}"
+    )
+
+
+def simulator_alive(url: str) -> bool:
+    from simulator.testing import SimulatorControl
+
+    try:
+        SimulatorControl(url).calls()
+    except Exception:  # any failure means "not our simulator any more"
+        return False
+    return True
+
+
+def stop_simulator() -> None:
+    pid_file = DEMO / "simulator.pid"
+    if not pid_file.exists():
+        return
+    pid = int(pid_file.read_text().strip())
+    if is_demo_simulator(pid):
+        os.kill(pid, signal.SIGTERM)
+        for _ in range(100):
+            if not is_demo_simulator(pid):
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        print(f"==> simulator (pid {pid}) stopped")
+    pid_file.unlink()
+    (DEMO / "simulator.url").unlink(missing_ok=True)
+
+
+def is_demo_simulator(pid: int) -> bool:
+    """True if `pid` is still the simulator this script started (pids get reused)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        try:
+            os.kill(pid, 0)  # no /proc (macOS): trust the pid file while the process exists
+        except OSError:
+            return False
+        return True
+    return b"simulator" in cmdline and str(DEMO / "simulator.json").encode() in cmdline
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))  # `simulator` is imported from the repository
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Fixtures for the engine suite: the real Pulumi CLI, a local file backend, the simulator on a real port.
+
+The CLI comes from scripts/bootstrap-engine.sh (cached after the first build). If it cannot be had, every
+engine test FAILS with the bootstrap's reason: CI must never skip this suite silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from simulator.seed import BACKUP_AVAILABLE
+from simulator.testing import RunningSimulator
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAM = Path(__file__).resolve().parent / "program"
+PROJECT = "engine-test"
+STACK = "test"
+PASSPHRASE = "engine-test-passphrase"  # protects only the throwaway state in tmp_path
+IMAGE_NAME = "engine-test-image"
+# Every service the component may call; the simulator serves them all on one base URL.
+SERVICES = ("ims", "csbs", "cbr", "ecs", "evs")
+# Settings that must come from the stack config only, never from the developer's shell.
+_AMBIENT_CREDENTIALS = (
+    "HW_ACCESS_KEY",
+    "HW_SECRET_KEY",
+    "HW_REGION_NAME",
+    "HW_PROJECT_ID",
+    "HW_SECURITY_TOKEN",
+    "OS_ACCESS_KEY",
+    "OS_SECRET_KEY",
+    "OS_REGION_NAME",
+    "OS_PROJECT_ID",
+    "PULUMI_CONFIG_PASSPHRASE_FILE",
+)
+
+
+@pytest.fixture(scope="session")
+def engine_bin() -> Path:
+    """The directory holding `pulumi` and its Python plugins, from scripts/bootstrap-engine.sh."""
+    result = subprocess.run(
+        [str(REPO / "scripts" / "bootstrap-engine.sh")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        pytest.fail(
+            "error bootstrapping the Pulumi engine (scripts/bootstrap-engine.sh exited "
+            f"{result.returncode}); the engine suite cannot run without it:\n{result.stderr[-3000:]}",
+            pytrace=False,
+        )
+    return Path(lines[-1])
+
+
+@pytest.fixture(scope="session")
+def pulumi_command(engine_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> auto.PulumiCommand:
+    # PulumiCommand runs <root>/bin/pulumi and puts <root>/bin first on PATH, so the plugins next to it win.
+    root = tmp_path_factory.mktemp("pulumi-root")
+    (root / "bin").symlink_to(engine_bin, target_is_directory=True)
+    return auto.PulumiCommand(root=str(root))
+
+
+@dataclass
+class EngineStack:
+    """A stack of the test program in tmp_path, wired to the simulator."""
+
+    stack: auto.Stack
+    sim: RunningSimulator
+    work_dir: Path
+    cli_env: dict[str, str]
+    engine_bin: Path
+
+    def set(self, key: str, value: str, *, secret: bool = False) -> None:
+        """Set one config key; keys without a namespace belong to the test project."""
+        self.stack.set_config(key, auto.ConfigValue(value, secret=secret))
+
+    def set_object(self, key: str, value: Any) -> None:
+        """Structured config as JSON text: `pulumi.Config.get_object` parses it back."""
+        self.set(key, json.dumps(value))
+
+    def outputs(self) -> dict[str, Any]:
+        return {key: item.value for key, item in self.stack.outputs().items()}
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run the CLI directly (same backend and passphrase), for what the Automation API cannot do."""
+        result = subprocess.run(
+            [str(self.engine_bin / "pulumi"), *args, "--non-interactive"],
+            cwd=self.work_dir,
+            env=self.cli_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"pulumi {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def resource_state(self, type_suffix: str) -> list[dict[str, Any]]:
+        """The checkpoint entries whose type ends with `type_suffix`."""
+        deployment = self.stack.export_stack().deployment
+        resources: list[dict[str, Any]] = deployment.get("resources", []) if deployment else []
+        return [r for r in resources if str(r.get("type", "")).endswith(type_suffix)]
+
+
+@pytest.fixture
+def engine(
+    sim: RunningSimulator,
+    pulumi_command: auto.PulumiCommand,
+    engine_bin: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> EngineStack:
+    for name in _AMBIENT_CREDENTIALS:
+        monkeypatch.delenv(name, raising=False)
+    work_dir = tmp_path / "program"
+    work_dir.mkdir()
+    shutil.copy(PROGRAM / "__main__.py", work_dir / "__main__.py")
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    home = tmp_path / "pulumi-home"
+    env_vars = {
+        "PULUMI_BACKEND_URL": state_dir.as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        # The program and the dynamic-provider process import `components` from this checkout (not from
+        # whatever copy may be installed), so the suite always tests the working tree.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    # The program and the dynamic-provider shim both use the virtualenv running these tests.
+    runtime = auto.ProjectRuntimeInfo(name="python", options={"virtualenv": sys.prefix})
+    stack = auto.create_stack(
+        STACK,
+        work_dir=str(work_dir),
+        opts=auto.LocalWorkspaceOptions(
+            work_dir=str(work_dir),
+            pulumi_home=str(home),
+            pulumi_command=pulumi_command,
+            env_vars=env_vars,
+            project_settings=auto.ProjectSettings(name=PROJECT, runtime=runtime),
+        ),
+    )
+    cli_env = {
+        **os.environ,
+        **env_vars,
+        "PULUMI_HOME": str(home),
+        "PATH": os.pathsep.join([str(engine_bin), os.environ.get("PATH", "")]),
+    }
+    engine_stack = EngineStack(
+        stack=stack, sim=sim, work_dir=work_dir, cli_env=cli_env, engine_bin=engine_bin
+    )
+    configure_for_simulator(engine_stack, sim.access_key, sim.secret_key)
+    engine_stack.set("backupId", BACKUP_AVAILABLE)
+    engine_stack.set("imageName", IMAGE_NAME)
+    return engine_stack
+
+
+def configure_for_simulator(engine: EngineStack, access_key: str, secret_key: str) -> None:
+    """Point the huaweicloud settings at the simulator, with its keys as secrets."""
+    sim = engine.sim
+    engine.stack.set_all_config(
+        {
+            "huaweicloud:region": auto.ConfigValue(sim.region),
+            "huaweicloud:projectId": auto.ConfigValue(sim.project_id),
+            "huaweicloud:endpoints": auto.ConfigValue(json.dumps(dict.fromkeys(SERVICES, sim.url))),
+            "huaweicloud:accessKey": auto.ConfigValue(access_key, secret=True),
+            "huaweicloud:secretKey": auto.ConfigValue(secret_key, secret=True),
+        }
+    )

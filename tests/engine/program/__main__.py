@@ -1,0 +1,43 @@
+"""Engine-test program: one FullEcsImage whose inputs all come from stack config.
+
+Config (project namespace `engine-test`): backupId, imageName (required); description, tags (object),
+minRam (int); asOutputs (bool): wrap every input in a derived Output, so the values reach the component
+and its provider as Outputs rather than plain values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
+
+config = pulumi.Config()
+as_outputs = config.get_bool("asOutputs") or False
+
+
+def value(plain: Any) -> Any:
+    """The plain value, or (asOutputs) the same value as an Output derived through an apply."""
+    if not as_outputs or plain is None:
+        return plain
+    return pulumi.Output.from_input(plain).apply(lambda known: known)
+
+
+image = FullEcsImage(
+    "image",
+    FullEcsImageArgs(
+        backup_id=value(config.require("backupId")),
+        name=value(config.require("imageName")),
+        description=value(config.get("description")),
+        tags=value(config.get_object("tags")),
+        min_ram=value(config.get_int("minRam")),
+    ),
+)
+
+pulumi.export("image_id", image.image_id)
+pulumi.export("status", image.status)
+pulumi.export("min_disk", image.min_disk)
+pulumi.export("data_disks", image.data_disks)
+pulumi.export("backup_id", image.backup_id)
+pulumi.export("source_server_id", image.source_server_id)

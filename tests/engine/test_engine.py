@@ -1,0 +1,317 @@
+"""The real Pulumi engine (CLI v<pinned>) driving FullEcsImage against the simulator: preview, up,
+refresh, replace, destroy, an interrupted create, what the state file holds, and key rotation.
+
+Each test gets a fresh stack (local file backend in tmp_path) and a reset simulator on a real port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from simulator.seed import BACKUP_AVAILABLE, BACKUP_TWO_DATA_DISKS, IMAGE_EXISTING
+
+from .conftest import IMAGE_NAME, EngineStack, configure_for_simulator
+
+pytestmark = pytest.mark.engine
+
+RESOURCE_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
+# Seed images exist before any test; only images the component made are counted.
+SEED_IMAGES = {IMAGE_EXISTING}
+# Generous bound for the provider pickle: by-reference pickling makes it a few hundred bytes; a pickle
+# that captured a client, settings or a module by value would be many kilobytes.
+MAX_PROVIDER_BLOB_CHARS = 4096
+
+
+def made_images(engine: EngineStack) -> list[dict[str, Any]]:
+    return [image for image in engine.sim.control.images() if image["id"] not in SEED_IMAGES]
+
+
+def only_made_image(engine: EngineStack) -> dict[str, Any]:
+    images = made_images(engine)
+    assert len(images) == 1, f"expected exactly one image made by the component, found {images}"
+    return images[0]
+
+
+def state_outputs(engine: EngineStack) -> dict[str, Any]:
+    """Outputs of the image's dynamic resource as the checkpoint records them."""
+    entries = engine.resource_state(RESOURCE_TYPE)
+    assert len(entries) == 1, f"expected one {RESOURCE_TYPE} in state, found {len(entries)}"
+    outputs: dict[str, Any] = entries[0]["outputs"]
+    return outputs
+
+
+def changes(result: auto.UpResult | auto.RefreshResult | auto.DestroyResult) -> dict[str, int]:
+    """The summary's resource changes keyed by operation name ("create", "same", ...)."""
+    return {op_name(op): count for op, count in (result.summary.resource_changes or {}).items()}
+
+
+def planned(result: auto.PreviewResult) -> dict[str, int]:
+    return {op_name(op): count for op, count in result.change_summary.items()}
+
+
+def op_name(op: object) -> str:
+    """OpType members and plain strings alike ("create", "update", "same", ...)."""
+    return str(op.value) if isinstance(op, auto.OpType) else str(op)
+
+
+# a ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_outputs", [False, True], ids=["plain", "outputs"])
+def test_preview_with_invalid_inputs_fails_with_field_messages_and_no_api_call(
+    engine: EngineStack, as_outputs: bool
+) -> None:
+    engine.set("asOutputs", "true" if as_outputs else "false")
+    engine.set("backupId", "not-a-backup-id")
+    engine.set("imageName", "bad/name")
+    engine.set("minRam", "-1")
+    engine.sim.control.clear_calls()
+
+    with pytest.raises(auto.CommandError) as raised:
+        engine.stack.preview()
+
+    message = str(raised.value)
+    for field_name in ("backup_id", "name", "min_ram"):
+        assert f"{field_name}:" in message or f"property {field_name}" in message, message
+    assert "must be a UUID" in message
+    assert "Traceback" not in message
+    assert engine.sim.control.calls() == {}
+
+
+# b ---------------------------------------------------------------------------------------------------
+
+
+def test_up_creates_exactly_one_image_whose_outputs_match_the_cloud(engine: EngineStack) -> None:
+    result = engine.stack.up()
+
+    assert changes(result).get("create", 0) >= 2  # the component and its image resource
+    image = only_made_image(engine)
+    outputs = engine.outputs()
+    assert outputs["image_id"] == image["id"]
+    assert outputs["status"] == image["status"] == "active"
+    assert image["name"] == IMAGE_NAME
+    assert outputs["min_disk"] == image["min_disk"]
+    assert outputs["backup_id"] == BACKUP_AVAILABLE
+    assert engine.sim.control.calls().get("ims.create_whole_image") == 1
+    assert len(outputs["data_disks"]) == 1  # BACKUP_AVAILABLE: system disk + one data disk
+
+
+# c ---------------------------------------------------------------------------------------------------
+
+
+def test_second_up_changes_nothing(engine: EngineStack) -> None:
+    engine.stack.up()
+    image_id = only_made_image(engine)["id"]
+    engine.sim.control.clear_calls()
+
+    preview = engine.stack.preview()
+    result = engine.stack.up()
+
+    assert set(planned(preview)) == {"same"}
+    assert set(changes(result)) == {"same"}
+    assert engine.sim.control.mutating_calls() == {}
+    assert only_made_image(engine)["id"] == image_id
+
+
+# d ---------------------------------------------------------------------------------------------------
+
+
+def test_new_name_description_and_tags_update_in_place(engine: EngineStack) -> None:
+    engine.stack.up()
+    image_id = only_made_image(engine)["id"]
+
+    engine.set("imageName", "renamed-by-config")
+    engine.set("description", "updated by the engine test")
+    engine.set_object("tags", {"team": "imaging", "env": "test"})
+    result = engine.stack.up()
+
+    assert changes(result).get("update", 0) >= 1
+    assert "replace" not in changes(result)
+    image = only_made_image(engine)
+    assert image["id"] == image_id
+    assert image["name"] == "renamed-by-config"
+    assert image["__description"] == "updated by the engine test"
+    assert engine.outputs()["image_id"] == image_id
+    tags = engine.sim.control.state()["ims"]["images"][image_id]["tags"]
+    assert {"team": "imaging", "env": "test"}.items() <= dict(tags).items()
+
+
+# e ---------------------------------------------------------------------------------------------------
+
+
+def test_refresh_records_an_out_of_band_rename(engine: EngineStack) -> None:
+    engine.stack.up()
+    image_id = only_made_image(engine)["id"]
+    engine.sim.control.rename_image(image_id, "renamed-in-console")
+
+    result = engine.stack.refresh()
+
+    assert changes(result).get("update", 0) >= 1
+    assert state_outputs(engine)["name"] == "renamed-in-console"
+    # The next preview wants to put the configured name back, in place.
+    preview = engine.stack.preview()
+    assert planned(preview).get("update", 0) >= 1
+    assert "replace" not in planned(preview)
+
+
+# f ---------------------------------------------------------------------------------------------------
+
+
+def test_another_backup_replaces_the_image(engine: EngineStack) -> None:
+    engine.stack.up()
+    old_id = only_made_image(engine)["id"]
+
+    engine.set("backupId", BACKUP_TWO_DATA_DISKS)
+    result = engine.stack.up()
+
+    assert changes(result).get("replace", 0) == 1
+    new_image = only_made_image(engine)  # the old image is gone
+    assert new_image["id"] != old_id
+    assert engine.outputs()["image_id"] == new_image["id"]
+    assert engine.outputs()["backup_id"] == BACKUP_TWO_DATA_DISKS
+    assert len(engine.outputs()["data_disks"]) == 2
+
+
+# g ---------------------------------------------------------------------------------------------------
+
+
+def test_refresh_drops_an_image_deleted_out_of_band_and_up_recreates_it(engine: EngineStack) -> None:
+    engine.stack.up()
+    old_id = only_made_image(engine)["id"]
+    engine.sim.control.delete_image(old_id)
+
+    refresh = engine.stack.refresh()
+
+    assert changes(refresh).get("delete", 0) == 1
+    assert engine.resource_state(RESOURCE_TYPE) == []
+    result = engine.stack.up()
+    assert changes(result).get("create", 0) == 1
+    new_image = only_made_image(engine)
+    assert new_image["id"] != old_id
+    assert state_outputs(engine)["image_id"] == new_image["id"]
+
+
+# h ---------------------------------------------------------------------------------------------------
+
+
+def test_destroy_deletes_the_image_and_keeps_the_backup(engine: EngineStack) -> None:
+    engine.stack.up()
+
+    result = engine.stack.destroy()
+
+    assert changes(result).get("delete", 0) >= 2
+    assert made_images(engine) == []
+    assert IMAGE_EXISTING in {image["id"] for image in engine.sim.control.images()}
+    backups = engine.sim.control.state()["csbs"]["checkpoint_items"]
+    assert backups[BACKUP_AVAILABLE]["status"] == "available"
+
+
+# i ---------------------------------------------------------------------------------------------------
+
+
+def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: EngineStack) -> None:
+    # Hold the provider in its wait right after the create POST, then kill the whole engine process tree.
+    engine.sim.control.inject_fault("slow", route="ims.show_job", count=1000, delay_seconds=5.0)
+    process = subprocess.Popen(
+        [str(engine.engine_bin / "pulumi"), "up", "--yes", "--skip-preview", "--non-interactive"],
+        cwd=engine.work_dir,
+        env=engine.cli_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until(lambda: engine.sim.control.calls().get("ims.create_whole_image", 0) >= 1, seconds=120)
+    finally:
+        kill_tree(process.pid)
+        process.wait()
+    assert engine.sim.control.calls()["ims.create_whole_image"] == 1
+    engine.sim.control.clear_faults()
+    engine.sim.control.clear_calls()
+
+    # What a user does after a crash with a file backend: release the stale lock, then run up again (the
+    # engine warns about the pending create and plans it anew; the provider must find its image).
+    engine.stack.cancel()
+    engine.stack.up()
+
+    image = only_made_image(engine)
+    assert engine.sim.control.calls().get("ims.create_whole_image", 0) == 0
+    assert state_outputs(engine)["image_id"] == image["id"]
+    assert engine.outputs()["image_id"] == image["id"]
+    deployment = engine.stack.export_stack().deployment or {}
+    assert deployment.get("pending_operations") in (None, [])
+
+
+def wait_until(condition: Any, *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {seconds}s")
+        time.sleep(0.05)
+
+
+def kill_tree(root_pid: int) -> None:
+    """SIGKILL a process and every descendant (plugins run in their own process groups)."""
+    for pid in [*descendants(root_pid), root_pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def descendants(root_pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    pending = [root_pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+# j ---------------------------------------------------------------------------------------------------
+
+
+def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) -> None:
+    engine.stack.up()
+
+    exported = engine.cli("stack", "export", "--show-secrets").stdout
+
+    assert engine.sim.access_key not in exported
+    assert engine.sim.secret_key not in exported
+    (entry,) = engine.resource_state(RESOURCE_TYPE)
+    provider_blob = entry["inputs"]["__provider"]
+    assert isinstance(provider_blob, str)
+    assert 0 < len(provider_blob) <= MAX_PROVIDER_BLOB_CHARS
+
+
+# k ---------------------------------------------------------------------------------------------------
+
+
+def test_destroy_works_after_credentials_are_rotated(engine: EngineStack) -> None:
+    engine.stack.up()
+    new_access_key, new_secret_key = "ROTATEDAK00000000002", "rotated-secret-key-0002"
+    engine.sim.control.set_credentials(new_access_key, new_secret_key)
+    configure_for_simulator(engine, new_access_key, new_secret_key)
+
+    result = engine.stack.destroy()
+
+    assert changes(result).get("delete", 0) >= 2
+    assert made_images(engine) == []
+    exported = json.dumps(engine.stack.export_stack().deployment)
+    assert new_secret_key not in exported
