@@ -1,0 +1,88 @@
+"""CSBS checkpoint_items (no Python SDK): requests signed by huaweicloudsdkcore's Signer."""
+
+from __future__ import annotations
+
+from huaweicloudsdkims.v2 import CreateWholeImageRequest, CreateWholeImageRequestBody, ShowJobRequest
+from sim_helpers import ims_client, signed_request
+
+from simulator import seed
+from simulator.testing import RunningSimulator
+
+
+def item_path(sim: RunningSimulator, item_id: str) -> str:
+    return f"/v1/{sim.project_id}/checkpoint_items/{item_id}"
+
+
+def test_show_checkpoint_item_lists_volume_backups(sim: RunningSimulator) -> None:
+    item = signed_request(sim, "GET", item_path(sim, seed.BACKUP_TWO_DATA_DISKS)).json()["checkpoint_item"]
+
+    volumes = item["extend_info"]["volume_backups"]
+    assert (item["id"], item["status"], item["resource_id"]) == (
+        seed.BACKUP_TWO_DATA_DISKS,
+        "available",
+        seed.SERVER_RUNNING,
+    )
+    assert [(v["source_volume_id"], v["source_volume_size"], v["bootable"]) for v in volumes] == [
+        (seed.VOLUME_WEB01_SYSTEM, 40, True),
+        (seed.VOLUME_WEB01_DATA, 100, False),
+        (seed.VOLUME_WEB01_OLD_DATA, 50, False),
+    ]
+
+
+def test_backup_lists_the_image_it_produced(sim: RunningSimulator) -> None:
+    client = ims_client(sim)
+    body = CreateWholeImageRequestBody(name="img", backup_id=seed.BACKUP_AVAILABLE, whole_image_type="CSBS")
+    job_id = client.create_whole_image(CreateWholeImageRequest(body=body)).job_id
+    image_id = client.show_job(ShowJobRequest(job_id=job_id)).entities.image_id
+
+    item = signed_request(sim, "GET", item_path(sim, seed.BACKUP_AVAILABLE)).json()["checkpoint_item"]
+
+    assert item["extend_info"]["os_images_data"] == [{"image_id": image_id}]
+
+
+def test_unknown_checkpoint_item_is_csbs_3001(sim: RunningSimulator) -> None:
+    response = signed_request(sim, "GET", item_path(sim, "nope"))
+    assert response.status_code == 404
+    assert response.json() == {"error_code": "CSBS.3001", "error_msg": "Checkpoint_item (nope) is not found."}
+
+
+def test_cbr_backup_is_not_a_checkpoint_item(sim: RunningSimulator) -> None:
+    assert signed_request(sim, "GET", item_path(sim, seed.CBR_BACKUP)).status_code == 404
+
+
+def test_list_checkpoint_items_filters_by_status(sim: RunningSimulator) -> None:
+    response = signed_request(
+        sim, "GET", f"/v1/{sim.project_id}/checkpoint_items", query=[("status", "protecting")]
+    )
+    assert [i["id"] for i in response.json()["checkpoint_items"]] == [seed.BACKUP_PROTECTING]
+
+
+def test_list_checkpoint_items_filters_by_resource_id(sim: RunningSimulator) -> None:
+    response = signed_request(
+        sim, "GET", f"/v1/{sim.project_id}/checkpoint_items", query=[("resource_id", seed.SERVER_STOPPED)]
+    )
+    assert sorted(i["id"] for i in response.json()["checkpoint_items"]) == [
+        seed.BACKUP_ERROR,
+        seed.BACKUP_STOPPED_SERVER,
+    ]
+
+
+def test_list_checkpoint_items_pages_with_limit_and_marker(sim: RunningSimulator) -> None:
+    path = f"/v1/{sim.project_id}/checkpoint_items"
+    everything = [i["id"] for i in signed_request(sim, "GET", path).json()["checkpoint_items"]]
+    first = [
+        i["id"] for i in signed_request(sim, "GET", path, query=[("limit", "3")]).json()["checkpoint_items"]
+    ]
+    rest = signed_request(sim, "GET", path, query=[("marker", first[-1])]).json()["checkpoint_items"]
+
+    assert len(everything) == 8
+    assert first + [i["id"] for i in rest] == everything
+
+
+def test_list_checkpoint_items_rejects_a_bad_limit(sim: RunningSimulator) -> None:
+    response = signed_request(sim, "GET", f"/v1/{sim.project_id}/checkpoint_items", query=[("limit", "-1")])
+    assert response.status_code == 400
+    assert response.json() == {
+        "error_code": "CSBS.1001",
+        "error_msg": "Invalid parameter: limit must be an integer from 0 to 1000, got '-1'",
+    }

@@ -1,0 +1,56 @@
+"""The time-based job lifecycle, driven with explicit timestamps (no sleeping)."""
+
+from __future__ import annotations
+
+from simulator import seed
+from simulator.ims.models import CreateWholeImage, ImsBackend
+from simulator.state import CloudState
+
+PROJECT = "0123456789abcdef0123456789abcdef"
+
+
+def backend_with_job(duration: float) -> tuple[ImsBackend, str, str]:
+    state: CloudState = seed.build("default", PROJECT)
+    backend = ImsBackend(images=state.images, jobs=state.jobs, backups=state.backups, volumes=state.volumes,
+                         project_id=PROJECT)  # fmt: skip
+    backend.job_seconds = duration
+    spec = CreateWholeImage(name="img", backup_id=seed.BACKUP_AVAILABLE, whole_image_type="CSBS", description=None,
+                            tags=[], enterprise_project_id="0", min_ram=0, max_ram=None)  # fmt: skip
+    job = backend.create_whole_image(spec, now=1000.0)
+    assert job.image_id is not None
+    return backend, job.id, job.image_id
+
+
+def test_job_starts_init_with_a_queued_image() -> None:
+    backend, job_id, image_id = backend_with_job(10.0)
+    backend.advance(1001.0)
+    assert (backend.jobs[job_id].status, backend.images[image_id].status) == ("INIT", "queued")
+
+
+def test_job_runs_with_a_saving_image() -> None:
+    backend, job_id, image_id = backend_with_job(10.0)
+    backend.advance(1005.0)
+    assert (backend.jobs[job_id].status, backend.images[image_id].status) == ("RUNNING", "saving")
+    assert backend.jobs[job_id].to_api()["entities"]["image_id"] == image_id
+
+
+def test_job_succeeds_and_image_becomes_active_at_the_end() -> None:
+    backend, job_id, image_id = backend_with_job(10.0)
+    backend.advance(1010.0)
+    job = backend.jobs[job_id]
+    assert (job.status, job.end_ts, backend.images[image_id].status) == ("SUCCESS", 1010.0, "active")
+
+
+def test_zero_seconds_job_is_done_at_the_next_advance() -> None:
+    backend, job_id, _ = backend_with_job(0.0)
+    assert backend.jobs[job_id].status == "INIT"
+    backend.advance(1000.0)
+    assert backend.jobs[job_id].status == "SUCCESS"
+
+
+def test_deleting_the_image_mid_job_fails_the_job() -> None:
+    backend, job_id, image_id = backend_with_job(10.0)
+    backend.delete_image(image_id, delete_backup=False)
+    backend.advance(1020.0)
+    assert backend.jobs[job_id].status == "FAIL"
+    assert backend.jobs[job_id].to_api()["entities"] == {}
