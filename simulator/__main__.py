@@ -53,9 +53,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     config = Config(
-        access_key=args.access_key, secret_key=args.secret_key, project_id=args.project_id,
-        region=args.region, job_seconds=args.job_seconds, seed=args.seed, state_file=args.state_file,
-    )  # fmt: skip
+        access_key=args.access_key,
+        secret_key=args.secret_key,
+        project_id=args.project_id,
+        region=args.region,
+        job_seconds=args.job_seconds,
+        seed=args.seed,
+        state_file=args.state_file,
+    )
     try:
         app = Simulator(config)
         server = ServerThread(app, args.host, args.port)

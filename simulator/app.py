@@ -83,9 +83,12 @@ class Simulator:
     def _install(self, state: CloudState) -> None:
         self.state = state
         self.ims = ImsBackend(
-            images=state.images, jobs=state.jobs, backups=state.backups, volumes=state.volumes,
+            images=state.images,
+            jobs=state.jobs,
+            backups=state.backups,
+            volumes=state.volumes,
             project_id=self.config.project_id,
-        )  # fmt: skip
+        )
         self.ims.job_seconds = self.config.job_seconds
         self.ecs = EcsBackend(state.servers)
         ims = ImsResponses(self.ims)
@@ -167,8 +170,14 @@ class Simulator:
         headers = {key.lower(): value for key, value in request.headers.items()}
         sim_request = SimRequest(method, path, query, headers, body, request_id)
         if cloud:
-            verify(method=method, path=path, query=query, headers=headers, body=body,
-                   credentials=self.credentials)  # fmt: skip
+            verify(
+                method=method,
+                path=path,
+                query=query,
+                headers=headers,
+                body=body,
+                credentials=self.credentials,
+            )
             self._check_project(request, params)
         with self.lock:
             self.ims.advance(clock.now())
@@ -194,9 +203,10 @@ class Simulator:
             else:
                 self._drain(request)
                 raise GatewayError(
-                    f"SIM.{fault.status}", f"simulated error {fault.status} injected by the control API",
+                    f"SIM.{fault.status}",
+                    f"simulated error {fault.status} injected by the control API",
                     status=fault.status,
-                )  # fmt: skip
+                )
         if limit is not None:
             self._drain(request)
             raise throttled(limit)
@@ -206,11 +216,17 @@ class Simulator:
         project = self.config.project_id
         if "project_id" in params and params["project_id"] != project:
             # unconfirmed: the exact answer to a project id outside the account; 403 from the gateway.
-            raise GatewayError("APIG.0302", f"The project {params['project_id']} in the URL is not "
-                               "accessible with these credentials", status=403)  # fmt: skip
+            raise GatewayError(
+                "APIG.0302",
+                f"The project {params['project_id']} in the URL is not accessible with these credentials",
+                status=403,
+            )
         if header is not None and header != project:
-            raise GatewayError("APIG.0302", f"The project {header} in X-Project-Id is not "
-                               "accessible with these credentials", status=403)  # fmt: skip
+            raise GatewayError(
+                "APIG.0302",
+                f"The project {header} in X-Project-Id is not accessible with these credentials",
+                status=403,
+            )
         if "project_id" not in params and header is None:
             # IMS URLs without a project: the project comes from X-Project-Id (reference §5.1).
             raise auth_failed("X-Project-Id is required for this API; sign the request with a project id")

@@ -124,15 +124,30 @@ def build(seed: str, project_id: str) -> CloudState:
         return state
     for number, (volume_id, (name, size, kind, boot, multi, servers, device)) in enumerate(_VOLUMES.items()):
         state.volumes[volume_id] = Volume(
-            id=volume_id, name=name, size=size, volume_type=kind, bootable=boot, multiattach=multi,
-            server_ids=list(servers), device=device, availability_zone=AZ, created_ts=SEED_EPOCH + number,
-        )  # fmt: skip
+            id=volume_id,
+            name=name,
+            size=size,
+            volume_type=kind,
+            bootable=boot,
+            multiattach=multi,
+            server_ids=list(servers),
+            device=device,
+            availability_zone=AZ,
+            created_ts=SEED_EPOCH + number,
+        )
     for number, (server_id, (name, status, volume_ids)) in enumerate(_SERVERS.items()):
         state.servers[server_id] = Server(
-            id=server_id, name=name, status=status, flavor_id="s6.large.2", vcpus=2, ram=8192,
-            image_id="00000000-0000-4000-8000-0000000000aa", availability_zone=AZ,
-            volume_ids=list(volume_ids), created_ts=SEED_EPOCH + 100 + number,
-        )  # fmt: skip
+            id=server_id,
+            name=name,
+            status=status,
+            flavor_id="s6.large.2",
+            vcpus=2,
+            ram=8192,
+            image_id="00000000-0000-4000-8000-0000000000aa",
+            availability_zone=AZ,
+            volume_ids=list(volume_ids),
+            created_ts=SEED_EPOCH + 100 + number,
+        )
     for number, (backup_id, (provider, name, status, server_id, volume_ids)) in enumerate(_BACKUPS.items()):
         server = state.servers[server_id]
         volume_backups = [
@@ -148,19 +163,46 @@ def build(seed: str, project_id: str) -> CloudState:
         ]
         created = SEED_EPOCH + 3600 * (number + 1)
         state.backups[backup_id] = Backup(
-            id=backup_id, provider=provider, checkpoint_id=_derived_id("9", backup_id, 0), name=name,
-            status=status, resource_id=server_id, resource_name=server.name, resource_az=AZ,
-            os_version=OS_VERSION, os_type="Linux", os_bit="64", platform="CentOS", ram=server.ram,
-            vcpus=server.vcpus, volume_backups=volume_backups, created_ts=created, updated_ts=created + 300,
-        )  # fmt: skip
+            id=backup_id,
+            provider=provider,
+            checkpoint_id=_derived_id("9", backup_id, 0),
+            name=name,
+            status=status,
+            resource_id=server_id,
+            resource_name=server.name,
+            resource_az=AZ,
+            os_version=OS_VERSION,
+            os_type="Linux",
+            os_bit="64",
+            platform="CentOS",
+            ram=server.ram,
+            vcpus=server.vcpus,
+            volume_backups=volume_backups,
+            created_ts=created,
+            updated_ts=created + 300,
+        )
     used = state.backups[BACKUP_USED]
     state.images[IMAGE_EXISTING] = Image(
-        id=IMAGE_EXISTING, name="web01-legacy-full", status="active", backup_id=BACKUP_USED, source="CSBS",
-        description="made by hand in the console", min_ram=0, max_ram=None, min_disk=40,
-        image_size=140 * 1024**3, os_version=OS_VERSION, os_type="Linux", os_bit="64", platform="CentOS",
-        enterprise_project_id="0", owner=project_id, created_ts=used.updated_ts + 60,
-        updated_ts=used.updated_ts + 600, active_ts=used.updated_ts + 600,
+        id=IMAGE_EXISTING,
+        name="web01-legacy-full",
+        status="active",
+        backup_id=BACKUP_USED,
+        source="CSBS",
+        description="made by hand in the console",
+        min_ram=0,
+        max_ram=None,
+        min_disk=40,
+        image_size=140 * 1024**3,
+        os_version=OS_VERSION,
+        os_type="Linux",
+        os_bit="64",
+        platform="CentOS",
+        enterprise_project_id="0",
+        owner=project_id,
+        created_ts=used.updated_ts + 60,
+        updated_ts=used.updated_ts + 600,
+        active_ts=used.updated_ts + 600,
         tags=[{"key": "owner", "value": "ops"}],
-    )  # fmt: skip
+    )
     used.os_images.append(IMAGE_EXISTING)
     return state

@@ -26,8 +26,10 @@ class SimulatorControl:
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = self._client.request(method, path, json=body)
         if response.status_code >= 400:
-            raise RuntimeError(f"error calling simulator control {method} /_sim{path}: "
-                               f"HTTP {response.status_code} {response.text}")  # fmt: skip
+            raise RuntimeError(
+                f"error calling simulator control {method} /_sim{path}: "
+                f"HTTP {response.status_code} {response.text}"
+            )
         return response.json() if response.content else None
 
     def reset(self, seed: str = "default") -> None:
@@ -53,8 +55,11 @@ class SimulatorControl:
     def inject_fault(
         self, kind: str, *, route: str = "*", count: int = 1, status: int = 500, delay_seconds: float = 0.0
     ) -> None:
-        self._call("POST", "/faults", {"kind": kind, "route": route, "count": count, "status": status,
-                                       "delay_seconds": delay_seconds})  # fmt: skip
+        self._call(
+            "POST",
+            "/faults",
+            {"kind": kind, "route": route, "count": count, "status": status, "delay_seconds": delay_seconds},
+        )
 
     def set_rate_limit(self, per_second: float | None, *, route: str = "*") -> None:
         self._call("PUT", "/rate_limit", {"per_second": per_second, "route": route})
@@ -128,6 +133,11 @@ def start_simulator(
     server = ServerThread(app, "127.0.0.1", port)
     server.start()
     return RunningSimulator(
-        url=server.url, access_key=access_key, secret_key=secret_key, project_id=project_id, region=region,
-        control=SimulatorControl(server.url), _server=server,
-    )  # fmt: skip
+        url=server.url,
+        access_key=access_key,
+        secret_key=secret_key,
+        project_id=project_id,
+        region=region,
+        control=SimulatorControl(server.url),
+        _server=server,
+    )

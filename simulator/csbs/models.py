@@ -12,9 +12,16 @@ from simulator.clock import iso_micro
 from simulator.csbs.exceptions import CheckpointItemNotFoundError, InvalidQueryError
 
 BACKUP_STATUSES = (
-    "waiting_protect", "protecting", "available", "waiting_restore", "restoring",
-    "error", "waiting_delete", "deleting", "deleted",
-)  # fmt: skip
+    "waiting_protect",
+    "protecting",
+    "available",
+    "waiting_restore",
+    "restoring",
+    "error",
+    "waiting_delete",
+    "deleting",
+    "deleted",
+)
 
 
 @dataclass

@@ -10,9 +10,18 @@ from simulator.ims.models import CreateWholeImage, ImsBackend, PatchOp, legacy_t
 from simulator.wire import Reply, SimRequest
 
 CREATE_FIELDS = {
-    "name", "description", "backup_id", "whole_image_type", "tags", "image_tags",
-    "enterprise_project_id", "min_ram", "max_ram", "instance_id", "vault_id",
-}  # fmt: skip
+    "name",
+    "description",
+    "backup_id",
+    "whole_image_type",
+    "tags",
+    "image_tags",
+    "enterprise_project_id",
+    "min_ram",
+    "max_ram",
+    "instance_id",
+    "vault_id",
+}
 PATCH_TYPES = ("application/json", "application/openstack-images-v2.1-json-patch")
 
 

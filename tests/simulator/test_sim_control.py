@@ -44,7 +44,8 @@ def test_throttle_fault_answers_429_with_the_gateway_body_then_recovers(sim: Run
     body = first.json()
     assert body == {
         "error_code": "APIG.0308",
-        "error_msg": "The throttling threshold has been reached: policy user over ratelimit,limit:10,time:1 second",
+        "error_msg": "The throttling threshold has been reached: "
+        "policy user over ratelimit,limit:10,time:1 second",
         "request_id": first.headers["X-Request-Id"],
     }
 
@@ -174,5 +175,5 @@ def test_bad_fault_kind_is_refused(sim: RunningSimulator) -> None:
 
 
 def test_fault_on_unknown_route_is_refused(sim: RunningSimulator) -> None:
-    with pytest.raises(RuntimeError, match="unknown route 'ims.nope'"):
+    with pytest.raises(RuntimeError, match=r"unknown route 'ims\.nope'"):
         sim.control.inject_fault("error", route="ims.nope")

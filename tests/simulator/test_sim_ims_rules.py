@@ -146,8 +146,9 @@ def test_second_image_from_a_cbr_backup_is_img_0029(sim: RunningSimulator) -> No
 
 
 def test_missing_name_is_img_0013(sim: RunningSimulator) -> None:
-    response = signed_request(sim, "POST", "/v1/cloudimages/wholeimages/action",
-                              body={"backup_id": seed.BACKUP_AVAILABLE})  # fmt: skip
+    response = signed_request(
+        sim, "POST", "/v1/cloudimages/wholeimages/action", body={"backup_id": seed.BACKUP_AVAILABLE}
+    )
     assert response.status_code == 400
     assert response.json() == {"error": {"code": "IMG.0013", "message": "The image name is not specified."}}
 

@@ -7,10 +7,10 @@ from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkims.v2 import (
     AddImageTagRequest,
     AddImageTagRequestBody,
-    BatchAddOrDeleteTagsRequestBody,
     BatchAddMembersRequest,
     BatchAddMembersRequestBody,
     BatchAddOrDeleteTagsRequest,
+    BatchAddOrDeleteTagsRequestBody,
     CopyImageCrossRegionRequest,
     CopyImageCrossRegionRequestBody,
     CopyImageInRegionRequest,
@@ -69,7 +69,8 @@ def test_create_whole_image_returns_a_job_that_succeeds_with_the_image(sim: Runn
     assert (job.job_id, job.job_type, job.status) == (job_id, "imsCreateWholeImageByBackupJob", "SUCCESS")
     assert job.entities.image_name == "web01-full"
     assert job.end_time.endswith("Z")
-    assert job.error_code is None and job.fail_reason is None
+    assert job.error_code is None
+    assert job.fail_reason is None
 
 
 def test_image_made_from_backup_records_system_disk_os_and_backup(sim: RunningSimulator) -> None:

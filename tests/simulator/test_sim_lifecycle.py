@@ -11,11 +11,20 @@ PROJECT = "0123456789abcdef0123456789abcdef"
 
 def backend_with_job(duration: float) -> tuple[ImsBackend, str, str]:
     state: CloudState = seed.build("default", PROJECT)
-    backend = ImsBackend(images=state.images, jobs=state.jobs, backups=state.backups, volumes=state.volumes,
-                         project_id=PROJECT)  # fmt: skip
+    backend = ImsBackend(
+        images=state.images, jobs=state.jobs, backups=state.backups, volumes=state.volumes, project_id=PROJECT
+    )
     backend.job_seconds = duration
-    spec = CreateWholeImage(name="img", backup_id=seed.BACKUP_AVAILABLE, whole_image_type="CSBS", description=None,
-                            tags=[], enterprise_project_id="0", min_ram=0, max_ram=None)  # fmt: skip
+    spec = CreateWholeImage(
+        name="img",
+        backup_id=seed.BACKUP_AVAILABLE,
+        whole_image_type="CSBS",
+        description=None,
+        tags=[],
+        enterprise_project_id="0",
+        min_ram=0,
+        max_ram=None,
+    )
     job = backend.create_whole_image(spec, now=1000.0)
     assert job.image_id is not None
     return backend, job.id, job.image_id

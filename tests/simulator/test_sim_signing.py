@@ -18,11 +18,21 @@ DATE = "20240101T000000Z"
 
 
 def test_reference_vector_post_with_body() -> None:
-    headers = {"Content-Type": "application/json;charset=UTF-8", "X-Project-Id": "0123456789abcdef0123456789abcdef",
-               "Host": HOST, "X-Sdk-Date": DATE}  # fmt: skip
+    headers = {
+        "Content-Type": "application/json;charset=UTF-8",
+        "X-Project-Id": "0123456789abcdef0123456789abcdef",
+        "Host": HOST,
+        "X-Sdk-Date": DATE,
+    }
     body = b'{"name":"img1","backup_id":"b1","whole_image_type":"CSBS"}'
-    canonical = canonical_request("POST", "/v1/cloudimages/wholeimages/action", [], headers,
-                                  ["content-type", "host", "x-project-id", "x-sdk-date"], body)  # fmt: skip
+    canonical = canonical_request(
+        "POST",
+        "/v1/cloudimages/wholeimages/action",
+        [],
+        headers,
+        ["content-type", "host", "x-project-id", "x-sdk-date"],
+        body,
+    )
     assert (
         signature("SKEXAMPLE", DATE, canonical)
         == "4eca7427094bddceecbde00e5edced9f212f6329efec982c6cb1c37bdf8f1d5b"
@@ -87,7 +97,8 @@ def test_missing_authorization_is_refused(sim: RunningSimulator) -> None:
     response = httpx.get(sim.url + "/v2/cloudimages", headers={"X-Project-Id": sim.project_id})
     assert response.status_code == 401
     assert response.json()["error_msg"] == (
-        "Incorrect IAM authentication information: the Authorization header is missing; sign the request with AK/SK"
+        "Incorrect IAM authentication information: "
+        "the Authorization header is missing; sign the request with AK/SK"
     )
 
 
