@@ -78,6 +78,8 @@ class Timing:
     retry_cap: float = 16.0
     max_attempts: int = 6
     request_timeout: float = 30.0
+    minute: float = 60.0
+    """Seconds in one minute of create_timeout_minutes; tests shorten it to test timeouts quickly."""
 
 
 FAST_TIMING = Timing(PollSchedule(0.0, 1.0, 0.0), retry_base=0.0, retry_cap=0.0, request_timeout=10.0)

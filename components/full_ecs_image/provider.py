@@ -112,6 +112,9 @@ class FullEcsImageProvider(ResourceProvider):
 
     # ------------------------------------------------------------------ helpers
 
+    def _timing(self) -> Timing:
+        return getattr(self, "timing", None) or Timing()
+
     def _client(self, props: Mapping[str, Any], deadline: float | None = None) -> HuaweiClient:
         settings = getattr(self, "settings", None)
         if settings is None:
@@ -119,7 +122,7 @@ class FullEcsImageProvider(ResourceProvider):
                 "the provider was not configured", verb="configuring", subject="full-ECS image provider"
             )
         scoped = settings.scoped(region=props.get("region"), project_id=props.get("project_id"))
-        return HuaweiClient(scoped, timing=getattr(self, "timing", Timing()), deadline=deadline)
+        return HuaweiClient(scoped, timing=self._timing(), deadline=deadline)
 
     def _wait(
         self, api: HuaweiClient, poll: Any, *, what: str, deadline: float, hint: str, label: str
@@ -155,7 +158,7 @@ class FullEcsImageProvider(ResourceProvider):
         spec = ImageSpec.model_validate(_inputs(props))
         subject = f"full-ECS image {spec.name!r} from CSBS backup {spec.backup_id}"
         label = f"full-ECS image {spec.name!r}"
-        deadline = time.monotonic() + spec.create_timeout_minutes * 60
+        deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
         with reported("creating", subject), self._client(props, deadline) as api:
             if spec.adopt_image_id:
                 return self._adopt_explicit(api, spec, label)
@@ -408,7 +411,7 @@ class FullEcsImageProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         spec = ImageSpec.model_validate(_inputs(news))
         label = _subject(news, id_)
-        deadline = time.monotonic() + spec.create_timeout_minutes * 60
+        deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
         with reported("updating", label), self._client(news, deadline) as api:
 
             def poll() -> tuple[Image | None, str]:

@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Any
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 
-from components.full_ecs_image.client import FAST_TIMING
-from components.full_ecs_image.plan import marker_for
 from components.full_ecs_image.provider import FullEcsImageProvider
 from components.full_ecs_image.settings import Settings
 from simulator.testing import RunningSimulator
 
-PROJECT = "full-ecs-image"
-
-
-def sim_config(sim: RunningSimulator, **overrides: str) -> dict[str, str]:
-    """The stack config the engine would send to configure(), pointing every service at the simulator."""
-    endpoints = dict.fromkeys(("ims", "csbs", "cbr", "ecs", "evs"), sim.url)
-    config = {
-        "huaweicloud:region": sim.region,
-        "huaweicloud:accessKey": sim.access_key,
-        "huaweicloud:secretKey": sim.secret_key,
-        "huaweicloud:projectId": sim.project_id,
-        "huaweicloud:endpoints": json.dumps(endpoints),
-    }
-    config.update(overrides)
-    return config
-
-
-def configured(config: dict[str, Any]) -> FullEcsImageProvider:
-    provider = FullEcsImageProvider()
-    provider.configure(ConfigureRequest(Config(raw_config=config, project_name=PROJECT)))
-    provider.timing = FAST_TIMING
-    return provider
+from .helpers import configured, provider_settings, sim_config
 
 
 @pytest.fixture(autouse=True)
@@ -53,30 +26,4 @@ def provider(sim: RunningSimulator) -> FullEcsImageProvider:
 
 @pytest.fixture
 def settings(sim: RunningSimulator) -> Settings:
-    return Settings(
-        region=sim.region,
-        access_key=sim.access_key,
-        secret_key=sim.secret_key,
-        project_id=sim.project_id,
-        endpoints=dict.fromkeys(("ims", "csbs", "ecs", "evs"), sim.url),
-    )
-
-
-def image_props(backup_id: str, name: str = "web01-full", **extra: Any) -> dict[str, Any]:
-    """Inputs as check() would pass them to create(): normalized, with a marker."""
-    props: dict[str, Any] = {
-        "backup_id": backup_id,
-        "name": name,
-        "marker": marker_for(PROJECT, "test", name),
-        "description": None,
-        "tags": None,
-        "enterprise_project_id": None,
-        "min_ram": None,
-        "max_ram": None,
-        "adopt_image_id": None,
-        "create_timeout_minutes": 1,
-        "region": None,
-        "project_id": None,
-    }
-    props.update(extra)
-    return props
+    return provider_settings(sim)

@@ -1,0 +1,333 @@
+"""Every provider verb, called directly against the simulator on a real port."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from components.full_ecs_image.client import FAST_TIMING, HuaweiClient, Image, PollSchedule, Timing
+from components.full_ecs_image.errors import (
+    FullEcsImageError,
+    ImageUnusableError,
+    JobFailedError,
+    PreflightError,
+    SettingsError,
+    WaitTimeoutError,
+)
+from components.full_ecs_image.models import MARKER_TAG_KEY, ImageSpec
+from components.full_ecs_image.plan import create_body
+from components.full_ecs_image.provider import FullEcsImageProvider
+from simulator import seed
+from simulator.testing import RunningSimulator
+
+from .helpers import configured, image_props, provider_settings, sim_config
+
+ECS_MUTATING_PREFIX = "ecs."
+
+
+def images_from(sim: RunningSimulator, backup_id: str) -> list[dict[str, Any]]:
+    return [i for i in sim.control.images() if i.get("__backup_id") == backup_id]
+
+
+# ------------------------------------------------------------------ create
+
+
+def test_create_posts_csbs_and_records_the_image(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    result = provider.create(image_props(seed.BACKUP_AVAILABLE, tags={"env": "prod"}))
+    outs = result.outs or {}
+    made = images_from(sim, seed.BACKUP_AVAILABLE)
+    assert [i["id"] for i in made] == [result.id]
+    assert outs["image_id"] == result.id
+    assert outs["status"] in ("queued", "saving", "active")
+    assert outs["job_id"]
+    assert outs["tags"] == {"env": "prod"}  # the marker is never shown as a user tag
+    assert outs["source_server_id"] == seed.SERVER_RUNNING
+    assert outs["data_disks"] == [
+        {"id": d["id"], "size": d["size"], "type": d["type"]} for d in outs["data_disks"]
+    ]
+    assert len(outs["data_disks"]) == 1
+    assert outs["min_disk"] == 40
+    assert sim.control.calls()["ims.create_whole_image"] == 1
+
+
+def test_create_returns_before_the_image_is_active(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    sim.control.set_job_seconds(30)
+    started = time.monotonic()
+    result = provider.create(image_props(seed.BACKUP_TWO_DATA_DISKS))
+    assert time.monotonic() - started < 10
+    assert (result.outs or {})["status"] in ("queued", "saving")
+    assert len((result.outs or {})["data_disks"]) == 2
+
+
+def test_create_marks_the_image_with_the_marker_tag(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    props = image_props(seed.BACKUP_AVAILABLE)
+    result = provider.create(props)
+    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+        assert api.list_image_tags(result.id)[MARKER_TAG_KEY] == props["marker"]
+
+
+@pytest.mark.parametrize(
+    ("backup_id", "expected"),
+    [
+        ("c0000000-0000-4000-8000-0000000000ff", "does not exist"),
+        (seed.BACKUP_ERROR, "is error; only an available CSBS backup"),
+        (seed.BACKUP_NO_SYSTEM_DISK, "is not a whole-ECS backup"),
+        (seed.BACKUP_SHARED_DISK, f"includes shared disk .*{seed.VOLUME_SHARED}"),
+        (seed.BACKUP_USED, f"already produced full-ECS image {seed.IMAGE_EXISTING}.*set adopt_image_id"),
+    ],
+)
+def test_preflight_violations_make_no_mutating_call(
+    sim: RunningSimulator, provider: FullEcsImageProvider, backup_id: str, expected: str
+) -> None:
+    with pytest.raises(PreflightError, match=expected) as error:
+        provider.create(image_props(backup_id))
+    assert str(error.value).startswith("error creating full-ECS image 'web01-full' from CSBS backup")
+    assert sim.control.mutating_calls() == {}
+
+
+def test_protecting_backup_is_waited_for(
+    sim: RunningSimulator, provider: FullEcsImageProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider.timing = Timing(PollSchedule(0.05, 1.0, 0.05), retry_base=0.0)
+    flip = threading.Timer(0.3, sim.control.set_backup_status, (seed.BACKUP_PROTECTING, "available"))
+    flip.start()
+    try:
+        result = provider.create(image_props(seed.BACKUP_PROTECTING))
+    finally:
+        flip.cancel()
+    assert result.id
+    printed = capsys.readouterr().out
+    assert "is protecting (still being made); waiting" in printed
+    assert printed.count("is protecting") == 1  # one line per state change, not per poll
+
+
+def test_protecting_backup_times_out_without_posting(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    provider.timing = Timing(PollSchedule(0.05, 1.0, 0.05), retry_base=0.0, minute=0.3)
+    with pytest.raises(WaitTimeoutError, match=r"timed out waiting for CSBS backup .* to become available"):
+        provider.create(image_props(seed.BACKUP_PROTECTING, create_timeout_minutes=1))
+    assert sim.control.mutating_calls() == {}
+
+
+def test_stopped_source_server_is_reported_and_never_started(
+    sim: RunningSimulator, provider: FullEcsImageProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    provider.create(image_props(seed.BACKUP_STOPPED_SERVER))
+    assert "is stopped (SHUTOFF); it stays stopped" in capsys.readouterr().out
+    assert not [route for route in sim.control.mutating_calls() if route.startswith(ECS_MUTATING_PREFIX)]
+    server = next(s for s in sim.control.state()["servers"] if s["id"] == seed.SERVER_STOPPED)
+    assert server["status"] == "SHUTOFF"
+
+
+def test_failed_job_leaves_nothing_and_names_code_and_reason(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    sim.control.fail_next_job("IMG.0199", "disk copy failed")
+    with pytest.raises(JobFailedError, match=r"failed with IMG\.0199: disk copy failed") as error:
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert "error creating full-ECS image" in str(error.value)
+    assert images_from(sim, seed.BACKUP_AVAILABLE) == []
+
+
+def test_adopts_its_own_image_after_an_interrupted_run(
+    sim: RunningSimulator, provider: FullEcsImageProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    props = image_props(seed.BACKUP_AVAILABLE)
+    # The first run POSTed, then the engine was killed before create() returned.
+    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+        api.create_whole_image(create_body(ImageSpec.model_validate(props)))
+    sim.control.clear_calls()
+    result = provider.create(props)
+    assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]
+    assert "ims.create_whole_image" not in sim.control.calls()
+    assert "adopted image" in capsys.readouterr().out
+
+
+def test_another_stacks_image_is_not_taken(sim: RunningSimulator, provider: FullEcsImageProvider) -> None:
+    first = provider.create(image_props(seed.BACKUP_AVAILABLE, name="web01-full"))
+    sim.control.clear_calls()
+    with pytest.raises(PreflightError, match=f"already produced full-ECS image {first.id}"):
+        provider.create(image_props(seed.BACKUP_AVAILABLE, name="other", marker="f" * 32))
+    assert sim.control.mutating_calls() == {}
+
+
+def test_explicit_adoption_tags_and_converges(sim: RunningSimulator, provider: FullEcsImageProvider) -> None:
+    props = image_props(
+        seed.BACKUP_USED,
+        name="adopted",
+        adopt_image_id=seed.IMAGE_EXISTING,
+        tags={"env": "prod"},
+        max_ram=8192,
+    )
+    result = provider.create(props)
+    assert result.id == seed.IMAGE_EXISTING
+    outs = result.outs or {}
+    assert (outs["name"], outs["max_ram"], outs["tags"]) == ("adopted", 8192, {"env": "prod"})
+    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+        assert api.list_image_tags(seed.IMAGE_EXISTING)[MARKER_TAG_KEY] == props["marker"]
+    assert "ims.create_whole_image" not in sim.control.calls()
+
+
+def test_explicit_adoption_refuses_an_image_from_another_backup(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    with pytest.raises(PreflightError, match="is not a full-ECS image made from"):
+        provider.create(image_props(seed.BACKUP_AVAILABLE, adopt_image_id=seed.IMAGE_EXISTING))
+    assert sim.control.mutating_calls() == {}
+
+
+# ------------------------------------------------------------------ read
+
+
+def test_read_sees_out_of_band_rename_and_carries_inputs(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.rename_image(created.id, "renamed-by-hand")
+    result = provider.read(created.id, dict(created.outs or {}) | {"__provider": "pickle"})
+    assert result.id == created.id
+    assert (result.outs or {})["name"] == "renamed-by-hand"
+    assert (result.inputs or {})["name"] == "renamed-by-hand"
+    assert "__provider" not in (result.inputs or {})
+    assert (result.outs or {})["data_disks"] == (created.outs or {})["data_disks"]
+
+
+def test_read_drops_an_image_deleted_out_of_band(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.delete_image(created.id)
+    result = provider.read(created.id, dict(created.outs or {}))
+    assert result.id is None
+    assert result.outs == {}
+
+
+# ------------------------------------------------------------------ update
+
+
+def test_update_in_place_uses_add_for_absent_attributes_and_tag_api(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE, tags={"env": "dev", "team": "a"}))
+    olds = dict(created.outs or {})
+    news = image_props(
+        seed.BACKUP_AVAILABLE, name="web01-v2", description="now", max_ram=4096, tags={"env": "prod"}
+    )
+    outs = provider.update(created.id, olds, news).outs or {}
+    assert (outs["name"], outs["description"], outs["max_ram"]) == ("web01-v2", "now", 4096)
+    assert outs["tags"] == {"env": "prod"}
+    assert outs["job_id"] == olds["job_id"]  # full outputs, not just the changed ones
+    assert outs["data_disks"] == olds["data_disks"]
+    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+        tags = api.list_image_tags(created.id)
+    assert tags[MARKER_TAG_KEY] == news["marker"]
+    assert "team" not in tags
+    calls = sim.control.calls()
+    assert calls["ims.update_image"] == 3
+    assert calls["ims.batch_image_tags"] == 2
+
+
+def test_update_retries_replace_as_add_on_img_0035(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))  # no description: attribute absent
+    # A stale view of the image that believes a description exists makes the first PATCH a
+    # "replace", which IMS refuses with IMG.0035; the provider must retry it as "add".
+    stale = Image.from_api({"id": created.id, "name": "web01-full", "__description": "x"})
+    spec = ImageSpec.model_validate(image_props(seed.BACKUP_AVAILABLE, description="new"))
+    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+        provider._converge(api, spec, stale)
+    assert sim.control.calls()["ims.update_image"] == 2
+    assert (provider.read(created.id, dict(created.outs or {})).outs or {})["description"] == "new"
+
+
+def test_update_of_a_deleted_image_says_to_refresh(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.delete_image(created.id)
+    with pytest.raises(ImageUnusableError, match=r"pulumi up --refresh"):
+        provider.update(created.id, dict(created.outs or {}), image_props(seed.BACKUP_AVAILABLE, name="x2"))
+
+
+def test_diff_replace_decisions(provider: FullEcsImageProvider) -> None:
+    olds = image_props(seed.BACKUP_AVAILABLE) | {"status": "active"}
+    same = provider.diff("id", olds, image_props(seed.BACKUP_AVAILABLE) | {"__provider": "x"})
+    assert same.changes is False
+    moved = provider.diff("id", olds, image_props(seed.BACKUP_TWO_DATA_DISKS))
+    assert (moved.replaces, moved.delete_before_replace) == (["backup_id"], False)
+    killed = provider.diff("id", olds | {"status": "killed"}, image_props(seed.BACKUP_AVAILABLE))
+    assert (killed.replaces, killed.delete_before_replace) == (["status"], True)
+
+
+# ------------------------------------------------------------------ delete
+
+
+def test_delete_keeps_the_backup_and_is_idempotent(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    provider.delete(created.id, dict(created.outs or {}))
+    assert images_from(sim, seed.BACKUP_AVAILABLE) == []
+    provider.delete(created.id, dict(created.outs or {}))  # already gone is success
+    backups = {b["id"]: b for b in sim.control.state()["backups"]}
+    assert backups[seed.BACKUP_AVAILABLE]["status"] == "available"
+
+
+# ------------------------------------------------------------------ check, credentials, errors
+
+
+def test_check_returns_failures_per_field_and_normalized_inputs(provider: FullEcsImageProvider) -> None:
+    bad = provider.check({}, image_props("nope", name=" x", min_ram=9, max_ram=1) | {"__provider": "p"})
+    assert {f.property for f in bad.failures} == {"backup_id", "name", "min_ram"}
+    good = provider.check({}, {"backup_id": seed.BACKUP_AVAILABLE, "name": "n", "marker": "0" * 32})
+    assert good.failures == []
+    assert good.inputs["create_timeout_minutes"] == 30
+    assert "__provider" not in good.inputs
+
+
+def test_missing_credentials_fail_the_cloud_verbs_but_not_check(sim: RunningSimulator) -> None:
+    config = sim_config(sim)
+    del config["huaweicloud:secretKey"]
+    provider = configured(config)
+    assert provider.check({}, image_props(seed.BACKUP_AVAILABLE)).failures == []
+    with pytest.raises(SettingsError, match=r"missing setting huaweicloud:secretKey"):
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+
+
+def test_env_fallback_credentials(sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = sim_config(sim)
+    for key in ("accessKey", "secretKey", "projectId", "region"):
+        del config[f"huaweicloud:{key}"]
+    monkeypatch.setenv("HW_ACCESS_KEY", sim.access_key)
+    monkeypatch.setenv("HW_SECRET_KEY", sim.secret_key)
+    monkeypatch.setenv("HW_PROJECT_ID", sim.project_id)
+    monkeypatch.setenv("HW_REGION_NAME", sim.region)
+    assert configured(config).create(image_props(seed.BACKUP_AVAILABLE)).id
+
+
+def test_rejected_credentials_are_a_clean_error_without_secrets(sim: RunningSimulator) -> None:
+    provider = configured(sim_config(sim, **{"huaweicloud:secretKey": "wrong-secret-value"}))
+    with pytest.raises(FullEcsImageError) as error:
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert "HTTP 401" in str(error.value)
+    assert "wrong-secret-value" not in str(error.value)
+
+
+def test_throttling_and_5xx_during_create_are_retried(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    sim.control.inject_fault("throttle", route="ims.create_whole_image", count=1)
+    sim.control.inject_fault("error", route="ims.show_job", count=2, status=503)
+    result = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]
