@@ -84,7 +84,9 @@ def demo_destroy() -> None:
         url = ensure_simulator()
         pulumi(env, "stack", "select", STACK)
         set_endpoints(env, url)
-        pulumi(env, "destroy", "--yes", "--skip-preview")
+        # --run-program: configure the provider from the current stack config (the simulator's URL may have
+        # changed); a plain destroy would use the config recorded in the state (docs/engine.md).
+        pulumi(env, "destroy", "--yes", "--skip-preview", "--run-program")
         pulumi(env, "stack", "rm", "--yes", STACK)
     else:
         print(f"==> no stack `{STACK}` in .demo/state: nothing to destroy")
@@ -187,10 +189,22 @@ def set_endpoints(env: dict[str, str], url: str) -> None:
 def ensure_simulator() -> str:
     """Reuse the demo simulator if it still answers, else start it in the background; return its URL."""
     url_file, pid_file = DEMO / "simulator.url", DEMO / "simulator.pid"
-    if url_file.exists() and pid_file.exists() and simulator_alive(url_file.read_text().strip()):
-        url = url_file.read_text().strip()
-        print(f"==> reusing the simulator at {url} (pid {pid_file.read_text().strip()})")
-        return url
+    previous_url = url_file.read_text().strip() if url_file.exists() else ""
+    if previous_url and pid_file.exists() and simulator_alive(previous_url):
+        print(f"==> reusing the simulator at {previous_url} (pid {pid_file.read_text().strip()})")
+        return previous_url
+    # Prefer the previous port, so the stack's endpoints config stays the same; else any free port.
+    previous_port = previous_url.rsplit(":", 1)[-1] if previous_url else ""
+    if previous_port.isdigit():
+        try:
+            return start_simulator(previous_port)
+        except DemoError:
+            print(f"==> could not reuse port {previous_port}; starting the simulator on a free port")
+    return start_simulator("0")
+
+
+def start_simulator(port: str) -> str:
+    url_file, pid_file = DEMO / "simulator.url", DEMO / "simulator.pid"
     DEMO.mkdir(exist_ok=True)
     log_path = DEMO / "simulator.log"
     command = [
@@ -200,7 +214,7 @@ def ensure_simulator() -> str:
         "--host",
         "127.0.0.1",
         "--port",
-        "0",
+        port,
         "--access-key",
         SIM_ACCESS_KEY,
         "--secret-key",

@@ -6,6 +6,7 @@ Each test gets a fresh stack (local file backend in tmp_path) and a reset simula
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -142,8 +143,9 @@ def test_new_name_description_and_tags_update_in_place(engine: EngineStack) -> N
     assert image["name"] == "renamed-by-config"
     assert image["__description"] == "updated by the engine test"
     assert engine.outputs()["image_id"] == image_id
-    tags = engine.sim.control.state()["ims"]["images"][image_id]["tags"]
-    assert {"team": "imaging", "env": "test"}.items() <= dict(tags).items()
+    (recorded,) = [i for i in engine.sim.control.state()["images"] if i["id"] == image_id]
+    tags = {tag["key"]: tag["value"] for tag in recorded["tags"]}
+    assert {"team": "imaging", "env": "test"}.items() <= tags.items()
 
 
 # e ---------------------------------------------------------------------------------------------------
@@ -212,8 +214,8 @@ def test_destroy_deletes_the_image_and_keeps_the_backup(engine: EngineStack) -> 
     assert changes(result).get("delete", 0) >= 2
     assert made_images(engine) == []
     assert IMAGE_EXISTING in {image["id"] for image in engine.sim.control.images()}
-    backups = engine.sim.control.state()["csbs"]["checkpoint_items"]
-    assert backups[BACKUP_AVAILABLE]["status"] == "available"
+    (backup,) = [b for b in engine.sim.control.state()["backups"] if b["id"] == BACKUP_AVAILABLE]
+    assert backup["status"] == "available"
 
 
 # i ---------------------------------------------------------------------------------------------------
@@ -239,9 +241,11 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
     engine.sim.control.clear_faults()
     engine.sim.control.clear_calls()
 
-    # What a user does after a crash with a file backend: release the stale lock, then run up again (the
-    # engine warns about the pending create and plans it anew; the provider must find its image).
+    # What a user does after a crash (docs/engine.md): release the file backend's stale lock, drop the
+    # interrupted "creating" operation from the state (export, edit, import), then run up again. The state
+    # then knows no image, so the provider must find the one the interrupted create started.
     engine.stack.cancel()
+    clear_pending_operations(engine)
     engine.stack.up()
 
     image = only_made_image(engine)
@@ -250,6 +254,14 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
     assert engine.outputs()["image_id"] == image["id"]
     deployment = engine.stack.export_stack().deployment or {}
     assert deployment.get("pending_operations") in (None, [])
+
+
+def clear_pending_operations(engine: EngineStack) -> None:
+    exported = engine.stack.export_stack()
+    deployment = dict(exported.deployment or {})
+    pending = deployment.pop("pending_operations", None)
+    assert [op["type"] for op in pending or []] == ["creating"], f"expected one pending create: {pending}"
+    engine.stack.import_stack(auto.Deployment(version=exported.version, deployment=deployment))
 
 
 def wait_until(condition: Any, *, seconds: float) -> None:
@@ -289,15 +301,26 @@ def descendants(root_pid: int) -> list[int]:
 
 def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) -> None:
     engine.stack.up()
+    keys = (engine.sim.access_key, engine.sim.secret_key)
 
-    exported = engine.cli("stack", "export", "--show-secrets").stdout
+    exported = engine.cli("stack", "export").stdout
+    shown = json.loads(engine.cli("stack", "export", "--show-secrets").stdout)["deployment"]
 
-    assert engine.sim.access_key not in exported
-    assert engine.sim.secret_key not in exported
-    (entry,) = engine.resource_state(RESOURCE_TYPE)
-    provider_blob = entry["inputs"]["__provider"]
-    assert isinstance(provider_blob, str)
+    # Without --show-secrets the keys appear nowhere, not even encoded.
+    assert not [key for key in keys if key in exported]
+    # With secrets shown, the component's own state (inputs, outputs, pickled provider) holds neither key.
+    (entry,) = [r for r in shown["resources"] if r["type"] == RESOURCE_TYPE]
+    assert not [key for key in keys if key in json.dumps(entry)]
+    secret = entry["inputs"]["__provider"]  # the engine keeps it secret: {<sig>, "plaintext": <json>}
+    provider_blob = json.loads(secret["plaintext"])
     assert 0 < len(provider_blob) <= MAX_PROVIDER_BLOB_CHARS
+    # Pickled by reference: the class's import path, no captured state.
+    assert b"components.full_ecs_image.provider" in base64.b64decode(provider_blob)
+    # Engine behaviour (pulumi 3.260 pkg/resource/deploy/target.go, GetPackageConfig): the default
+    # `pulumi-python` provider records the WHOLE stack config as its inputs, secrets kept secret (encrypted
+    # above). That record is the only place --show-secrets reveals the keys; see docs/engine.md.
+    holders = {r["type"] for r in shown["resources"] if any(key in json.dumps(r) for key in keys)}
+    assert holders == {"pulumi:providers:pulumi-python"}
 
 
 # k ---------------------------------------------------------------------------------------------------
@@ -309,7 +332,14 @@ def test_destroy_works_after_credentials_are_rotated(engine: EngineStack) -> Non
     engine.sim.control.set_credentials(new_access_key, new_secret_key)
     configure_for_simulator(engine, new_access_key, new_secret_key)
 
-    result = engine.stack.destroy()
+    # Engine behaviour: a plain destroy configures the provider from the config recorded in state (the
+    # old keys), which the cloud now rejects. `--run-program` registers the provider from the current
+    # stack config instead (docs/engine.md).
+    with pytest.raises(auto.CommandError) as stale:
+        engine.stack.destroy()
+    assert "APIG.0301" in str(stale.value)
+    assert len(made_images(engine)) == 1
+    result = engine.stack.destroy(run_program=True)
 
     assert changes(result).get("delete", 0) >= 2
     assert made_images(engine) == []
