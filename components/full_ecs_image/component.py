@@ -64,9 +64,10 @@ class FullEcsImageArgs:
     only the system disk and lose the data disks."""
 
 
-def _validate(args: FullEcsImageArgs) -> tuple[list[ServerSpec], list[Problem]]:
+def _validate(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], list[Problem]]:
     """Every problem with the plain values at once (Outputs are left to check())."""
     values = {f.name: getattr(args, f.name) for f in fields(args) if f.name != "servers"}
+    values["marker"] = marker
     _, problems = validate_known_fields({k: v for k, v in values.items() if v is not None})
     servers: list[ServerSpec] = []
     for index, server in enumerate(args.servers or ()):
@@ -124,7 +125,8 @@ class FullEcsImage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FullEcsImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        servers, problems = _validate(args)
+        marker = plan.marker_for(pulumi.get_project(), pulumi.get_stack(), name)
+        servers, problems = _validate(args, marker)
         if problems:
             raise InputValidationError(
                 f"{len(problems)} invalid input(s): {format_problems(problems)}",
@@ -133,7 +135,6 @@ class FullEcsImage(pulumi.ComponentResource):
                 subject=f"FullEcsImage {name!r}",
             )
         self._name = name
-        marker = plan.marker_for(pulumi.get_project(), pulumi.get_stack(), name)
         region = _program_config("region") or os.environ.get("HW_REGION_NAME")
         project_id = _program_config("projectId") or os.environ.get("HW_PROJECT_ID")
         props: dict[str, Any] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from pulumi.dynamic import ConfigureRequest
@@ -33,7 +34,14 @@ def sim_config(sim: RunningSimulator, **overrides: str) -> dict[str, str]:
 
 def configured(config: dict[str, Any]) -> FullEcsImageProvider:
     provider = FullEcsImageProvider()
+    # configure() sets sys.tracebacklimit = 0, as it must in the provider process; in the test
+    # process that would also break pulumi's own traceback.extract_stack() use, so restore it.
+    limit = getattr(sys, "tracebacklimit", None)
     provider.configure(ConfigureRequest(Config(raw_config=config, project_name=PROJECT)))
+    if limit is None:
+        del sys.tracebacklimit
+    else:
+        sys.tracebacklimit = limit
     provider.timing = FAST_TIMING
     return provider
 

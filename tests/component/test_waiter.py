@@ -1,0 +1,105 @@
+"""The program-side wait until `active` (an async function used in Output.apply)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from components.full_ecs_image.client import FAST_TIMING, PollSchedule, Timing
+from components.full_ecs_image.errors import ImageUnusableError, WaitTimeoutError
+from components.full_ecs_image.provider import FullEcsImageProvider
+from components.full_ecs_image.settings import Settings
+from components.full_ecs_image.waiter import ActiveImage, wait_until_active
+from simulator import seed
+from simulator.testing import RunningSimulator
+
+from .helpers import image_props
+
+QUICK = Timing(PollSchedule(0.05, 1.5, 0.2), retry_base=0.0)
+
+
+def wait(
+    settings: Settings, image_id: str, job_id: str | None, timing: Timing = QUICK
+) -> tuple[ActiveImage, list[str]]:
+    lines: list[str] = []
+    result = asyncio.run(
+        wait_until_active(
+            settings, image_id=image_id, job_id=job_id, timeout_seconds=30, log=lines.append, timing=timing
+        )
+    )
+    return result, lines
+
+
+def test_waits_for_active_with_one_line_per_state(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    sim.control.set_job_seconds(0.5)
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    result, lines = wait(settings, created.id, (created.outs or {})["job_id"])
+    assert result.status == "active"
+    assert result.min_disk == 40
+    assert lines[-1].endswith("image active")
+    assert len(lines) == len(set(lines))  # a line per change, never a repeat
+
+
+def test_many_images_wait_concurrently(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    sim.control.set_job_seconds(0.5)
+    backups = [seed.BACKUP_AVAILABLE, seed.BACKUP_TWO_DATA_DISKS, seed.BACKUP_STOPPED_SERVER]
+    created = [provider.create(image_props(b, marker=f"{i:032x}")) for i, b in enumerate(backups)]
+
+    async def all_of_them() -> list[ActiveImage]:
+        return await asyncio.gather(
+            *[
+                wait_until_active(settings, image_id=c.id, job_id=(c.outs or {})["job_id"],
+                                  timeout_seconds=30, log=lambda _: None, timing=QUICK)
+                for c in created
+            ]
+        )  # fmt: skip
+
+    assert [r.status for r in asyncio.run(all_of_them())] == ["active"] * 3
+
+
+def test_failed_job_says_to_refresh(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    sim.control.set_job_seconds(0.5)
+    sim.control.fail_next_job("IMG.0199", "disk copy failed")
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    with pytest.raises(
+        ImageUnusableError, match=r"IMG\.0199: disk copy failed.*pulumi up --refresh"
+    ) as error:
+        wait(settings, created.id, (created.outs or {})["job_id"])
+    assert str(error.value).startswith(f"error waiting for full-ECS image {created.id}:")
+
+
+def test_image_deleted_while_waiting_says_to_refresh(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    sim.control.set_job_seconds(5)
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.delete_image(created.id)
+    with pytest.raises(ImageUnusableError, match=r"gone .*pulumi up --refresh"):
+        wait(settings, created.id, None)
+
+
+def test_wait_times_out(sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings) -> None:
+    sim.control.set_job_seconds(60)
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    lines: list[str] = []
+    with pytest.raises(WaitTimeoutError, match=r"still (queued|saving)"):
+        asyncio.run(
+            wait_until_active(settings, image_id=created.id, job_id=None, timeout_seconds=0.3,
+                              log=lines.append, timing=QUICK)
+        )  # fmt: skip
+
+
+def test_waiter_retries_throttling(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.inject_fault("throttle", route="ims.list_images", count=2)
+    result, _ = wait(settings, created.id, None, FAST_TIMING)
+    assert result.status == "active"
