@@ -3,7 +3,9 @@ against the simulator, so the program-side wait for `active` runs for real."""
 
 from __future__ import annotations
 
+import runpy
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -182,3 +184,20 @@ def seed_volume(sim: RunningSimulator) -> str:
     backup = next(b for b in sim.control.state()["backups"] if b["id"] == seed.BACKUP_AVAILABLE)
     volumes = backup.get("volume_backups") or backup["extend_info"]["volume_backups"]
     return str(next(v["source_volume_id"] for v in volumes if not v["bootable"]))
+
+
+def test_example_stack_program_registers_one_component(sim: RunningSimulator) -> None:
+    """The repo's __main__.py (the stack a team copies) reads its config and declares one image."""
+    mocks = CloudBackedMocks(None)
+    use_mocks(mocks, preview=True)
+    pulumi.runtime.set_config("full-ecs-image:backupId", seed.BACKUP_AVAILABLE)
+    pulumi.runtime.set_config("full-ecs-image:imageName", "web01-full")
+    pulumi.runtime.set_config("full-ecs-image:tags", '{"env": "prod"}')
+    program = Path(__file__).resolve().parents[2] / "__main__.py"
+    try:
+        run(lambda: pulumi.Output.from_input(runpy.run_path(str(program))["image"].backup_id))
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
+    assert mocks.registered[1].inputs["tags"] == {"env": "prod"}
+    assert sim.control.calls() == {}
