@@ -24,7 +24,6 @@ _ENV = {
     "projectId": ("HW_PROJECT_ID", "OS_PROJECT_ID"),
     "securityToken": ("HW_SECURITY_TOKEN",),
     "insecure": ("HW_INSECURE",),
-    "cacertFile": ("HW_CACERT_FILE",),
 }
 
 
