@@ -206,7 +206,8 @@ class FullEcsImage(pulumi.ComponentResource):
             return await wait_until_active(
                 settings,
                 image_id=values["image_id"],
-                job_id=values["job_id"],
+                # The job only matters while the image is being made; old jobs may have expired.
+                job_id=None if values["status"] == "active" else values["job_id"],
                 timeout_seconds=float(values["create_timeout_minutes"]) * 60,
                 log=log,
             )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .client import AsyncHuaweiClient, PollSchedule, Timing
-from .errors import ImageUnusableError, WaitTimeoutError
+from .errors import ApiError, ImageUnusableError, WaitTimeoutError
 from .settings import Settings
 
 REFRESH_HINT = (
@@ -56,7 +56,13 @@ async def wait_until_active(
         while True:
             job_state = ""
             if job_id and not job_done:
-                job = await api.get_job(job_id)
+                try:
+                    job = await api.get_job(job_id)
+                except ApiError as error:
+                    if error.status != 404:
+                        raise
+                    job_done = True  # jobs expire; the image status alone decides from here
+                    continue
                 if job.status == "FAIL":
                     raise ImageUnusableError(
                         f"IMS job {job_id} failed with {job.error_code or 'no error code'}: "

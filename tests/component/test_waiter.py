@@ -103,3 +103,9 @@ def test_waiter_retries_throttling(
     sim.control.inject_fault("throttle", route="ims.list_images", count=2)
     result, _ = wait(settings, created.id, None, FAST_TIMING)
     assert result.status == "active"
+
+
+def test_an_expired_job_does_not_fail_the_wait(provider: FullEcsImageProvider, settings: Settings) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    result, _ = wait(settings, created.id, "00000000000000000000000000000000")
+    assert result.status == "active"
