@@ -87,6 +87,10 @@ pinned="$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3 2>&1)" \
 [[ "$pinned" == "v$version" ]] || die "tools/pulumi-cli/go.mod requires github.com/pulumi/pulumi/pkg/v3 $pinned \
 but requirements.txt pins pulumi==$version; change both pins together (see docs/engine.md)"
 
+# Leftovers of builds that were killed outright (SIGKILL skips the cleanup trap); we hold the lock here.
+if command -v flock >/dev/null 2>&1; then
+  rm -rf "$cache_root"/.build-v*
+fi
 work="$(mktemp -d "$cache_root/.build-v$version.XXXXXX")"
 cleanup() { [[ -n "${builder:-}" ]] && kill "$builder" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
