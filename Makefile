@@ -31,7 +31,7 @@ test: venv lint engine
 	$(PY) -m pytest
 
 # The Pulumi CLI + Python language host of the pinned SDK version (built once from the Go module proxy, then
-# cached outside the clone; see docs/engine.md).
+# cached outside the clone; see README, "The real Pulumi engine").
 engine:
 	scripts/bootstrap-engine.sh >/dev/null
 

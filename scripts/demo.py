@@ -8,7 +8,7 @@ Everything the demo writes lives in `.demo/` (ignored by git), except the stack 
 - `.demo/state/`: the local file backend (PULUMI_BACKEND_URL=file://...), so no Pulumi Cloud login;
 - `.demo/home/`: PULUMI_HOME (plugin cache, workspace settings);
 - `.demo/simulator.json`, `.log`, `.pid`, `.url`: the simulator's state, output and process.
-The commands are printed as they run, so each step can be repeated by hand (see docs/engine.md).
+The commands are printed as they run, so each step can be repeated by hand (see README).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def demo_destroy() -> None:
         pulumi(env, "stack", "select", STACK)
         set_endpoints(env, url)
         # --run-program: configure the provider from the current stack config (the simulator's URL may have
-        # changed); a plain destroy would use the config recorded in the state (docs/engine.md).
+        # changed); a plain destroy would use the config recorded in the state (README).
         pulumi(env, "destroy", "--yes", "--skip-preview", "--run-program")
         pulumi(env, "stack", "rm", "--yes", STACK)
     else:

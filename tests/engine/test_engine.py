@@ -247,7 +247,7 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
     engine.sim.control.clear_faults()
     engine.sim.control.clear_calls()
 
-    # What a user does after a crash (docs/engine.md): release the file backend's stale lock, drop the
+    # What a user does after a crash (README): release the file backend's stale lock, drop the
     # interrupted "creating" operation from the state (export, edit, import), then run up again. The state
     # then knows no image, so the provider must find the one the interrupted create started.
     engine.stack.cancel()
@@ -324,7 +324,7 @@ def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) ->
     assert b"components.full_ecs_image.provider" in base64.b64decode(provider_blob)
     # Engine behaviour (pulumi 3.260 pkg/resource/deploy/target.go, GetPackageConfig): the default
     # `pulumi-python` provider records the WHOLE stack config as its inputs, secrets kept secret (encrypted
-    # above). That record is the only place --show-secrets reveals the keys; see docs/engine.md.
+    # above). That record is the only place --show-secrets reveals the keys; see README.
     holders = {r["type"] for r in shown["resources"] if any(key in json.dumps(r) for key in keys)}
     assert holders == {"pulumi:providers:pulumi-python"}
 
@@ -340,7 +340,7 @@ def test_destroy_works_after_credentials_are_rotated(engine: EngineStack) -> Non
 
     # Engine behaviour: a plain destroy configures the provider from the config recorded in state (the
     # old keys), which the cloud now rejects. `--run-program` registers the provider from the current
-    # stack config instead (docs/engine.md).
+    # stack config instead (README).
     with pytest.raises(auto.CommandError) as stale:
         engine.stack.destroy()
     assert "APIG.0301" in str(stale.value)
