@@ -8,7 +8,7 @@
 // official `pulumi-language-python-exec` script (shipped in the sdk/v3 module and copied next to this binary)
 // with the virtualenv's interpreter, passing the same flags and environment.
 //
-// Differences from the official host (see docs/engine.md):
+// Differences from the official host (see README, "The real Pulumi engine"):
 //   - GetRequiredPackages/GetRequiredPlugins report no packages: provider plugins are loaded on demand when a
 //     resource needs one. (The official host lists every installed pulumi-* package, which would make the
 //     engine try to download e.g. the pulumi-huaweicloud plugin even when the program declares none.)
