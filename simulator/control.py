@@ -132,7 +132,8 @@ class ControlApi:
         data = _object(req)
         code = _field(data, "code", str, "IMG.0199")
         reason = _field(data, "reason", str, "simulated failure")
-        self.sim.ims.fail_next = (code, reason)
+        keep_image = _field(data, "keep_image", bool, False)
+        self.sim.ims.fail_next = (code, reason, keep_image)
         return Reply(204)
 
     def inject_fault(self, req: SimRequest, params: dict[str, str]) -> Reply:

@@ -49,8 +49,11 @@ class SimulatorControl:
     def set_job_seconds(self, seconds: float) -> None:
         self._call("PUT", "/job_seconds", {"seconds": seconds})
 
-    def fail_next_job(self, code: str = "IMG.0199", reason: str = "simulated failure") -> None:
-        self._call("POST", "/fail_next_job", {"code": code, "reason": reason})
+    def fail_next_job(
+        self, code: str = "IMG.0199", reason: str = "simulated failure", *, keep_image: bool = False
+    ) -> None:
+        """The next create job ends in FAIL; with keep_image the image stays behind as "killed"."""
+        self._call("POST", "/fail_next_job", {"code": code, "reason": reason, "keep_image": keep_image})
 
     def inject_fault(
         self, kind: str, *, route: str = "*", count: int = 1, status: int = 500, delay_seconds: float = 0.0

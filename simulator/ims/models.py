@@ -107,6 +107,7 @@ class Job:
     fail_code: str | None = None  # set when the job is doomed (fail_next_job) or failed
     fail_reason: str | None = None
     end_ts: float | None = None
+    keep_failed_image: bool = False  # control API: leave the image "killed" instead of removing it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -221,7 +222,7 @@ class ImsBackend:
         self.volumes = volumes
         self.project_id = project_id
         self.job_seconds = 0.0
-        self.fail_next: tuple[str, str] | None = None
+        self.fail_next: tuple[str, str, bool] | None = None  # code, reason, keep the image as killed
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def advance(self, now: float) -> None:
@@ -248,7 +249,11 @@ class ImsBackend:
         if job.fail_code is not None:
             job.status = "FAIL"
             # Assumption: real IMS removes a failed full-ECS image record (nothing is left in "killed").
-            if image is not None:
+            # The control API can keep it as "killed" so clients prove they clean up after themselves.
+            if image is not None and job.keep_failed_image:
+                image.status = "killed"
+                image.updated_ts = at
+            elif image is not None:
                 self._remove_image(image)
             return
         job.status = "SUCCESS"
@@ -301,7 +306,7 @@ class ImsBackend:
             status="INIT",
         )
         if self.fail_next is not None:
-            job.fail_code, job.fail_reason = self.fail_next
+            job.fail_code, job.fail_reason, job.keep_failed_image = self.fail_next
             self.fail_next = None
         self.images[image.id] = image
         self.jobs[job.id] = job

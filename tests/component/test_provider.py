@@ -139,6 +139,17 @@ def test_failed_job_leaves_nothing_and_names_code_and_reason(
     assert images_from(sim, seed.BACKUP_AVAILABLE) == []
 
 
+def test_failed_job_deletes_the_image_it_left_behind(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # The cloud keeps the failed image ("killed"): create() itself must delete it before raising.
+    sim.control.fail_next_job("IMG.0199", "disk copy failed", keep_image=True)
+    with pytest.raises(JobFailedError, match=r"failed with IMG\.0199: disk copy failed"):
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert images_from(sim, seed.BACKUP_AVAILABLE) == []
+    assert sim.control.mutating_calls().get("ims.delete_image") == 1
+
+
 def test_adopts_its_own_image_after_an_interrupted_run(
     sim: RunningSimulator, provider: FullEcsImageProvider, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -218,3 +218,18 @@ def test_failed_job_removes_the_image_and_frees_the_backup(sim: RunningSimulator
     assert item["checkpoint_item"]["extend_info"]["os_images_data"] == []
     retry = client.create_whole_image(CreateWholeImageRequest(body=body))
     assert client.show_job(ShowJobRequest(job_id=retry.job_id)).status == "SUCCESS"
+
+
+def test_failed_job_can_leave_a_killed_image(sim: RunningSimulator) -> None:
+    sim.control.fail_next_job("IMG.0199", "disk copy failed", keep_image=True)
+    client = ims_client(sim)
+    body = CreateWholeImageRequestBody(
+        name="doomed", backup_id=seed.BACKUP_AVAILABLE, whole_image_type="CSBS"
+    )
+
+    job = client.show_job(
+        ShowJobRequest(job_id=client.create_whole_image(CreateWholeImageRequest(body=body)).job_id)
+    )
+
+    assert job.status == "FAIL"
+    assert [i.status for i in client.list_images(ListImagesRequest(name="doomed")).images] == ["killed"]
