@@ -33,6 +33,8 @@ SIM_ACCESS_KEY = "DEMOACCESSKEY0000001"
 SIM_SECRET_KEY = "demo-simulator-secret-key-0001"  # noqa: S105 - a fixed key of the local simulator
 SIM_PROJECT_ID = "0123456789abcdef0123456789abcdef"
 SIM_REGION = "ap-southeast-1"
+DEMO_JOB_SECONDS = 4.0
+
 # Every service the component calls; the simulator serves all of them on one base URL.
 SERVICES = ("ims", "csbs", "cbr", "ecs", "evs")
 DEMO_IMAGE_NAME = "demo-full-ecs-image"
@@ -225,6 +227,9 @@ def start_simulator(port: str) -> str:
         SIM_REGION,
         "--state-file",
         str(DEMO / "simulator.json"),
+        # A few seconds per image job, so the demo shows the job and image states a real run goes through.
+        "--job-seconds",
+        str(DEMO_JOB_SECONDS),
     ]
     print("==> starting the simulator (state: .demo/simulator.json, log: .demo/simulator.log)", flush=True)
     with log_path.open("w") as log:

@@ -176,7 +176,8 @@ class FullEcsImageProvider(ResourceProvider):
                 return self._result(api, spec, job_id, computed)
             computed["job_id"] = job_id
             image = self._await_image(api, spec, job_id, deadline, label)
-            say(f"{label}: image {image.id} is {image.status}; the program waits for it to become active")
+            wait = "" if image.status == "active" else "; the program waits for it to become active"
+            say(f"{label}: image {image.id} is {image.status}{wait}")
             return self._result(api, spec, image, computed)
 
     def _result(
