@@ -43,6 +43,11 @@ demo: venv
 destroy: venv
 	$(PY) scripts/demo.py destroy
 
+# Scaling benchmark: `pulumi up`/`destroy` of 1 vs 50 FullEcsImages with the real engine against the
+# simulator (BENCH_IMAGES, BENCH_JOB_SECONDS, BENCH_PARALLEL tune it); results in .bench/results.json.
+bench: venv engine
+	$(PY) scripts/bench.py
+
 # Run the simulator by hand (see README "The local simulator").
 simulator: venv
 	$(PY) -m simulator --host 127.0.0.1 --port 8800 --access-key LOCALAK --secret-key LOCALSK \
