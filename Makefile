@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lint fmt test test-fast engine demo destroy bench simulator clean
+.PHONY: venv lint fmt test engine demo destroy bench simulator clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> virtualenv $(VENV) with the pinned requirements"
