@@ -89,6 +89,11 @@ class EngineStack:
         """Structured config as JSON text: `pulumi.Config.get_object` parses it back."""
         self.set(key, json.dumps(value))
 
+    def set_environment(self, values: dict[str, str]) -> None:
+        """Extra environment for every later engine run (Automation API and `cli()` alike)."""
+        self.stack.workspace.env_vars = {**self.stack.workspace.env_vars, **values}
+        self.cli_env.update(values)
+
     def outputs(self) -> dict[str, Any]:
         return {key: item.value for key, item in self.stack.outputs().items()}
 

@@ -247,27 +247,27 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
     engine.sim.control.clear_faults()
     engine.sim.control.clear_calls()
 
-    # What a user does after a crash (README): release the file backend's stale lock, drop the
-    # interrupted "creating" operation from the state (export, edit, import), then run up again. The state
-    # then knows no image, so the provider must find the one the interrupted create started.
+    # What a user does after a crash (README): release the file backend's stale lock, then refresh with
+    # --clear-pending-creates (pulumi 3.260 drops pending creates non-interactively only with that flag,
+    # cmd/pulumi/operations/refresh.go), then up again. The state then knows no image, so the provider must
+    # find the one the interrupted create started.
     engine.stack.cancel()
-    clear_pending_operations(engine)
+    assert pending_operation_types(engine) == ["creating"]
+    engine.stack.refresh(clear_pending_creates=True)
+    assert pending_operation_types(engine) == []
+    assert engine.resource_state(RESOURCE_TYPE) == []
     engine.stack.up()
 
     image = only_made_image(engine)
     assert engine.sim.control.calls().get("ims.create_whole_image", 0) == 0
     assert state_outputs(engine)["image_id"] == image["id"]
     assert engine.outputs()["image_id"] == image["id"]
+    assert pending_operation_types(engine) == []
+
+
+def pending_operation_types(engine: EngineStack) -> list[str]:
     deployment = engine.stack.export_stack().deployment or {}
-    assert deployment.get("pending_operations") in (None, [])
-
-
-def clear_pending_operations(engine: EngineStack) -> None:
-    exported = engine.stack.export_stack()
-    deployment = dict(exported.deployment or {})
-    pending = deployment.pop("pending_operations", None)
-    assert [op["type"] for op in pending or []] == ["creating"], f"expected one pending create: {pending}"
-    engine.stack.import_stack(auto.Deployment(version=exported.version, deployment=deployment))
+    return [str(op["type"]) for op in deployment.get("pending_operations") or []]
 
 
 def wait_until(condition: Any, *, seconds: float) -> None:
@@ -306,6 +306,7 @@ def descendants(root_pid: int) -> list[int]:
 
 
 def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) -> None:
+    """Keys in stack config as secrets (the demo's setup): the component adds no copy of them."""
     engine.stack.up()
     keys = (engine.sim.access_key, engine.sim.secret_key)
 
@@ -317,16 +318,40 @@ def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) ->
     # With secrets shown, the component's own state (inputs, outputs, pickled provider) holds neither key.
     (entry,) = [r for r in shown["resources"] if r["type"] == RESOURCE_TYPE]
     assert not [key for key in keys if key in json.dumps(entry)]
-    secret = entry["inputs"]["__provider"]  # the engine keeps it secret: {<sig>, "plaintext": <json>}
-    provider_blob = json.loads(secret["plaintext"])
-    assert 0 < len(provider_blob) <= MAX_PROVIDER_BLOB_CHARS
-    # Pickled by reference: the class's import path, no captured state.
-    assert b"components.full_ecs_image.provider" in base64.b64decode(provider_blob)
+    assert_small_provider_by_reference(entry)
     # Engine behaviour (pulumi 3.260 pkg/resource/deploy/target.go, GetPackageConfig): the default
     # `pulumi-python` provider records the WHOLE stack config as its inputs, secrets kept secret (encrypted
     # above). That record is the only place --show-secrets reveals the keys; see README.
     holders = {r["type"] for r in shown["resources"] if any(key in json.dumps(r) for key in keys)}
     assert holders == {"pulumi:providers:pulumi-python"}
+
+
+def test_keys_only_in_the_environment_never_reach_the_state(engine: EngineStack) -> None:
+    """Keys only in HW_ACCESS_KEY / HW_SECRET_KEY: no copy anywhere in the state, secrets shown or not."""
+    keys = (engine.sim.access_key, engine.sim.secret_key)
+    engine.stack.remove_all_config(["huaweicloud:accessKey", "huaweicloud:secretKey"])
+    engine.set_environment({"HW_ACCESS_KEY": keys[0], "HW_SECRET_KEY": keys[1]})
+    config_values = [item.value for item in engine.stack.get_all_config().values()]
+    assert not [key for key in keys if key in config_values]
+
+    engine.stack.up()
+
+    # The image exists, so both processes (program and provider) found the keys in the environment.
+    image = only_made_image(engine)
+    assert state_outputs(engine)["image_id"] == image["id"]
+    shown = engine.cli("stack", "export", "--show-secrets").stdout
+    assert not [key for key in keys if key in shown]
+    (entry,) = [r for r in json.loads(shown)["deployment"]["resources"] if r["type"] == RESOURCE_TYPE]
+    assert_small_provider_by_reference(entry)
+
+
+def assert_small_provider_by_reference(entry: dict[str, Any]) -> None:
+    """The pickled provider in a FullEcsImage state entry (secrets shown) is small and by reference."""
+    secret = entry["inputs"]["__provider"]  # the engine keeps it secret: {<sig>, "plaintext": <json>}
+    provider_blob = json.loads(secret["plaintext"])
+    assert 0 < len(provider_blob) <= MAX_PROVIDER_BLOB_CHARS
+    # Pickled by reference: the class's import path, no captured state.
+    assert b"components.full_ecs_image.provider" in base64.b64decode(provider_blob)
 
 
 # k ---------------------------------------------------------------------------------------------------
@@ -343,7 +368,7 @@ def test_destroy_works_after_credentials_are_rotated(engine: EngineStack) -> Non
     # stack config instead (README).
     with pytest.raises(auto.CommandError) as stale:
         engine.stack.destroy()
-    assert "APIG.0301" in str(stale.value)
+    assert "HTTP 401 APIG.0301" in str(stale.value)
     assert len(made_images(engine)) == 1
     result = engine.stack.destroy(run_program=True)
 
