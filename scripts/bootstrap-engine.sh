@@ -77,13 +77,17 @@ if command -v flock >/dev/null 2>&1; then
   fi
 fi
 
+# The wrapper's `go` line (copied from pulumi pkg/v3's go.mod) is the minimum Go release.
+min_go="$(awk '$1 == "go" { print $2; exit }' "$module_dir/go.mod")"
 command -v go >/dev/null 2>&1 || die "Go is not installed, and no Pulumi CLI v$version is on PATH.
-Install Go 1.26 or newer (https://go.dev/dl/) and run this again, or install the Pulumi CLI v$version
+Install Go $min_go or newer (https://go.dev/dl/) and run this again, or install the Pulumi CLI v$version
 (https://www.pulumi.com/docs/iac/download-install/) so that 'pulumi version' prints v$version."
 
 cd "$module_dir"
+# An older Go stops here when GOTOOLCHAIN=local; with GOTOOLCHAIN=auto it fetches go$min_go first.
 pinned="$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3 2>&1)" \
-  || die "cannot read tools/pulumi-cli/go.mod with $(go version): $pinned"
+  || die "cannot read tools/pulumi-cli/go.mod with $(go version): $pinned
+The build needs Go $min_go or newer: install it, or run with GOTOOLCHAIN=auto to let Go download it."
 [[ "$pinned" == "v$version" ]] || die "tools/pulumi-cli/go.mod requires github.com/pulumi/pulumi/pkg/v3 $pinned \
 but requirements.txt pins pulumi==$version; change both pins together (see README, "The real Pulumi engine")"
 
