@@ -76,7 +76,9 @@ class Simulator:
         self.route_names = frozenset(r.name for r in CLOUD_ROUTES)
         self._control_api = control.ControlApi(self)
         loaded = self.store.load()
-        self._install(loaded if loaded is not None else seed.build(config.seed, config.project_id))
+        self._install(
+            loaded if loaded is not None else seed.build(config.seed, config.project_id, config.region)
+        )
         self.flush()
 
     # ---- state -----------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ class Simulator:
 
     def reset(self, seed_name: str) -> None:
         with self.lock:
-            self._install(seed.build(seed_name, self.config.project_id))
+            self._install(seed.build(seed_name, self.config.project_id, self.config.region))
             self.control.clear()
             self.flush()
 

@@ -187,7 +187,7 @@ class ControlApi:
         return Reply(204)
 
     def images(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        return Reply(200, [i.to_api() for i in self.sim.ims.list_images({"limit": "1000"})])
+        return Reply(200, [i.to_sim() for i in self.sim.ims.list_images({"limit": "1000"})])
 
     def set_backup_status(self, req: SimRequest, params: dict[str, str]) -> Reply:
         status = _field(_object(req), "status", str)

@@ -41,7 +41,8 @@ IMAGE_EXISTING = "f0000000-0000-4000-8000-000000000005"
 
 OS_VERSION = "CentOS 7.9 64bit"
 SEED_EPOCH = 1730419200.0  # 2024-11-01T00:00:00Z: fixed so seeded timestamps are deterministic
-AZ = "ap-southeast-1a"
+DEFAULT_REGION = "ap-southeast-1"
+AZ = "ap-southeast-1a"  # the availability zone of every seeded resource in the default region
 
 # volume id -> (name, size GB, type, bootable, multiattach, attached server ids, device)
 _VOLUMES: dict[str, tuple[str, int, str, bool, bool, list[str], str]] = {
@@ -116,12 +117,18 @@ def _derived_id(prefix: str, owner: str, index: int) -> str:
     return f"{prefix}0000000-0000-4000-8000-{owner[-6:]}{index:06d}"
 
 
-def build(seed: str, project_id: str) -> CloudState:
+def availability_zone(region: str) -> str:
+    """Seeded resources live in the region's first AZ, named as Huawei Cloud does: "<region>a"."""
+    return f"{region}a"
+
+
+def build(seed: str, project_id: str, region: str = DEFAULT_REGION) -> CloudState:
     if seed not in SEEDS:
         raise ValueError(f"error loading seed '{seed}': unknown seed; use one of {', '.join(SEEDS)}")
     state = CloudState()
     if seed == "empty":
         return state
+    az = availability_zone(region)
     for number, (volume_id, (name, size, kind, boot, multi, servers, device)) in enumerate(_VOLUMES.items()):
         state.volumes[volume_id] = Volume(
             id=volume_id,
@@ -132,7 +139,7 @@ def build(seed: str, project_id: str) -> CloudState:
             multiattach=multi,
             server_ids=list(servers),
             device=device,
-            availability_zone=AZ,
+            availability_zone=az,
             created_ts=SEED_EPOCH + number,
         )
     for number, (server_id, (name, status, volume_ids)) in enumerate(_SERVERS.items()):
@@ -144,7 +151,7 @@ def build(seed: str, project_id: str) -> CloudState:
             vcpus=2,
             ram=8192,
             image_id="00000000-0000-4000-8000-0000000000aa",
-            availability_zone=AZ,
+            availability_zone=az,
             volume_ids=list(volume_ids),
             created_ts=SEED_EPOCH + 100 + number,
         )
@@ -170,7 +177,8 @@ def build(seed: str, project_id: str) -> CloudState:
             status=status,
             resource_id=server_id,
             resource_name=server.name,
-            resource_az=AZ,
+            resource_az=az,
+            region=region,
             os_version=OS_VERSION,
             os_type="Linux",
             os_bit="64",
@@ -203,6 +211,16 @@ def build(seed: str, project_id: str) -> CloudState:
         updated_ts=used.updated_ts + 600,
         active_ts=used.updated_ts + 600,
         tags=[{"key": "owner", "value": "ops"}],
+        data_disks=[
+            {
+                "id": v.source_volume_id,
+                "size": v.source_volume_size,
+                "type": state.volumes[v.source_volume_id].volume_type,
+                "snapshot_id": v.snapshot_id,
+            }
+            for v in used.volume_backups
+            if not v.bootable
+        ],
     )
     used.os_images.append(IMAGE_EXISTING)
     return state

@@ -71,6 +71,7 @@ class Backup:
     created_ts: float
     updated_ts: float
     os_images: list[str] = field(default_factory=list)  # image ids made from this backup
+    region: str = ""  # region name shown as backup_data.__openstack_region_name
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -105,7 +106,7 @@ class Backup:
                 "disk": system.source_volume_size if system else 0,
                 "imagetype": "gold",
                 "cloudservicetype": "server",
-                "__openstack_region_name": "",
+                "__openstack_region_name": self.region,
                 "eip": "",
                 "private_ip": "",
             },

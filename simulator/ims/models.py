@@ -19,6 +19,7 @@ MAX_TAGS = 10
 JOB_TYPE = "imsCreateWholeImageByBackupJob"
 INIT_SHARE = 0.2  # first 20 % of a job's duration is INIT, the rest RUNNING
 UPDATABLE = ("/name", "/__description", "/min_ram", "/max_ram")
+CURRENT_TASK = {"INIT": "init", "RUNNING": "create_whole_image"}
 
 
 @dataclass
@@ -43,13 +44,26 @@ class Image:
     updated_ts: float
     active_ts: float | None = None
     tags: list[dict[str, str]] = field(default_factory=list)
+    # The image's data disks, from the backup's volume backups: [{id, size, type, snapshot_id}].
+    # No documented IMS image field carries them (SDK ImageInfo, golangsdk Image, TF whole-image
+    # docs, IMS "Image Attributes" page list none), so they stay simulator-only: never in to_api(),
+    # shown under the "_sim_data_disks" key by the control API and in the state file.
+    data_disks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["_sim_data_disks"] = data.pop("data_disks")
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Image:
-        return cls(**data)
+        fields = dict(data)
+        fields["data_disks"] = fields.pop("_sim_data_disks", [])
+        return cls(**fields)
+
+    def to_sim(self) -> dict[str, Any]:
+        """to_api() plus the simulator-only record of the data disks (control API only)."""
+        return {**self.to_api(), "_sim_data_disks": [dict(d) for d in self.data_disks]}
 
     def to_api(self) -> dict[str, Any]:
         """Image object as GET /v2/cloudimages shows it (reference §1.3)."""
@@ -116,16 +130,26 @@ class Job:
     def from_dict(cls, data: dict[str, Any]) -> Job:
         return cls(**data)
 
-    def to_api(self, *, progress: bool = False) -> dict[str, Any]:
+    def percent(self, now: float) -> float:
+        """Time-based progress: elapsed / duration while unfinished, 100 once SUCCESS or FAIL."""
+        if self.status in ("SUCCESS", "FAIL"):
+            return 100.0
+        if self.duration <= 0:
+            return 0.0
+        return round(min(max(now - self.begin_ts, 0.0) / self.duration * 100.0, 99.9), 1)
+
+    def to_api(self, *, progress_at: float | None = None) -> dict[str, Any]:
+        """Job body; progress_at (a timestamp) adds the progress API's process_percent/current_task."""
         entities: dict[str, Any] = {}
-        # Simulator choice: entities.image_id appears as soon as the image record exists (also while
-        # RUNNING); real IMS may fill it only on SUCCESS, so clients should read it from SUCCESS.
-        if self.image_id is not None and self.status != "FAIL":
+        # Reference §1.2: entities carries image_id/image_name on SUCCESS only, so a client cannot
+        # learn the image id from a running job (it must find the image another way after a crash).
+        if self.image_id is not None and self.status == "SUCCESS":
             entities = {"image_id": self.image_id, "image_name": self.image_name}
-        if progress:
-            done = {"INIT": 0.0, "RUNNING": 50.0, "SUCCESS": 100.0, "FAIL": 100.0}[self.status]
-            entities["process_percent"] = done
-            entities["current_task"] = {"INIT": "init", "RUNNING": "create_image"}.get(self.status, "")
+        if progress_at is not None:
+            # SDK JobProgressEntities: process_percent float, current_task str. The task names are
+            # unconfirmed (no documented example); "" once the job has finished.
+            entities["process_percent"] = self.percent(progress_at)
+            entities["current_task"] = CURRENT_TASK.get(self.status, "")
         failed = self.status == "FAIL"
         return {
             "job_id": self.id,
@@ -295,6 +319,7 @@ class ImsBackend:
             created_ts=now,
             updated_ts=now,
             tags=spec.tags,
+            data_disks=self._data_disks(backup),
         )
         job = Job(
             id=uuid.uuid4().hex,
@@ -312,6 +337,23 @@ class ImsBackend:
         self.jobs[job.id] = job
         backup.os_images.append(image.id)
         return job
+
+    def _data_disks(self, backup: Backup) -> list[dict[str, Any]]:
+        """Every non-bootable volume backup: original volume id, size (GB) and type, snapshot id."""
+        disks = []
+        for volume_backup in backup.volume_backups:
+            if volume_backup.bootable:
+                continue
+            volume = self.volumes.get(volume_backup.source_volume_id)
+            disks.append(
+                {
+                    "id": volume_backup.source_volume_id,
+                    "size": volume_backup.source_volume_size,
+                    "type": volume.volume_type if volume is not None else None,
+                    "snapshot_id": volume_backup.snapshot_id,
+                }
+            )
+        return disks
 
     def _usable_backup(self, backup_id: str, whole_image_type: str) -> Backup:
         backup = self.backups.get(backup_id)

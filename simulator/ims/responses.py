@@ -113,7 +113,7 @@ class ImsResponses:
         return Reply(200, self.backend.get_job(params["job_id"]).to_api())
 
     def show_job_progress(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        return Reply(200, self.backend.get_job(params["job_id"]).to_api(progress=True))
+        return Reply(200, self.backend.get_job(params["job_id"]).to_api(progress_at=clock.now()))
 
     def list_images(self, req: SimRequest, params: dict[str, str]) -> Reply:
         query = {key: req.arg(key) for key, _ in req.query}

@@ -34,7 +34,9 @@ def test_restart_keeps_images_jobs_and_backup_links(tmp_path: Path) -> None:
             second, "GET", f"/v1/{second.project_id}/checkpoint_items/{seed.BACKUP_AVAILABLE}"
         )
 
+        images = second.control.images()
+
     assert job["status"] == "INIT"
-    assert item.json()["checkpoint_item"]["extend_info"]["os_images_data"] == [
-        {"image_id": job["entities"]["image_id"]}
-    ]
+    made = [i["id"] for i in images if i["__backup_id"] == seed.BACKUP_AVAILABLE]
+    assert len(made) == 1
+    assert item.json()["checkpoint_item"]["extend_info"]["os_images_data"] == [{"image_id": made[0]}]

@@ -60,6 +60,15 @@ def create_image(client: object, backup_id: str = seed.BACKUP_AVAILABLE, **field
     return image_id
 
 
+def image_of_backup(client: object, backup_id: str) -> str:
+    """The image made from a backup, found as a client must while the job runs: list private images."""
+    images = client.list_images(ListImagesRequest(imagetype="private")).images  # type: ignore[attr-defined]
+    matches = [i.id for i in images if i.backup_id == backup_id]
+    assert len(matches) == 1
+    image_id: str = matches[0]
+    return image_id
+
+
 def test_create_whole_image_returns_a_job_that_succeeds_with_the_image(sim: RunningSimulator) -> None:
     client = ims_client(sim)
     job_id = create(client, name="web01-full")
@@ -98,8 +107,10 @@ def test_job_is_init_and_image_queued_while_the_job_runs(sim: RunningSimulator) 
 
     assert job.status == "INIT"
     assert job.end_time == ""
-    # Simulator choice (documented): entities.image_id is there before SUCCESS.
-    image = client.list_images(ListImagesRequest(id=job.entities.image_id)).images[0]
+    # Reference §1.2: entities.image_id/image_name appear on SUCCESS only.
+    assert (job.entities.image_id, job.entities.image_name) == (None, None)
+    image_id = image_of_backup(client, seed.BACKUP_AVAILABLE)
+    image = client.list_images(ListImagesRequest(id=image_id)).images[0]
     assert image.status == "queued"
 
 
@@ -111,6 +122,20 @@ def test_show_job_progress_reports_percent(sim: RunningSimulator) -> None:
 
     assert progress.status == "SUCCESS"
     assert progress.entities.process_percent == 100.0
+    assert progress.entities.current_task == ""
+    assert progress.entities.image_id == client.show_job(ShowJobRequest(job_id=job_id)).entities.image_id
+
+
+def test_show_job_progress_of_a_fresh_long_job_is_near_zero_in_init(sim: RunningSimulator) -> None:
+    sim.control.set_job_seconds(TIMEOUT_JOB_SECONDS)
+    client = ims_client(sim)
+
+    progress = client.show_job_progress(ShowJobProgressRequest(job_id=create(client)))
+
+    assert progress.status == "INIT"
+    assert 0.0 <= progress.entities.process_percent < 1.0
+    assert progress.entities.current_task == "init"
+    assert progress.entities.image_id is None
 
 
 def test_show_job_unknown_id_is_404(sim: RunningSimulator) -> None:
@@ -197,7 +222,8 @@ def test_update_image_add_sets_an_absent_attribute(sim: RunningSimulator) -> Non
 def test_update_image_refuses_an_image_that_is_not_active(sim: RunningSimulator) -> None:
     sim.control.set_job_seconds(TIMEOUT_JOB_SECONDS)
     client = ims_client(sim)
-    image_id = client.show_job(ShowJobRequest(job_id=create(client))).entities.image_id
+    create(client)
+    image_id = image_of_backup(client, seed.BACKUP_AVAILABLE)
     body = [UpdateImageRequestBody(op="replace", path="/name", value="x")]
 
     with pytest.raises(ClientRequestException) as err:

@@ -40,7 +40,28 @@ def test_job_runs_with_a_saving_image() -> None:
     backend, job_id, image_id = backend_with_job(10.0)
     backend.advance(1005.0)
     assert (backend.jobs[job_id].status, backend.images[image_id].status) == ("RUNNING", "saving")
-    assert backend.jobs[job_id].to_api()["entities"]["image_id"] == image_id
+    assert backend.jobs[job_id].to_api()["entities"] == {}  # image_id only on SUCCESS (reference §1.2)
+
+
+def test_progress_rises_with_elapsed_time_and_is_100_at_the_end() -> None:
+    backend, job_id, _ = backend_with_job(10.0)
+    job = backend.jobs[job_id]
+    backend.advance(1001.0)
+    init = job.to_api(progress_at=1001.0)["entities"]
+    backend.advance(1005.0)
+    running = job.to_api(progress_at=1005.0)["entities"]
+    backend.advance(1010.0)
+    done = job.to_api(progress_at=1010.0)["entities"]
+
+    assert (init["process_percent"], init["current_task"]) == (10.0, "init")
+    assert (running["process_percent"], running["current_task"]) == (50.0, "create_whole_image")
+    assert (done["process_percent"], done["current_task"]) == (100.0, "")
+
+
+def test_progress_never_reads_100_before_the_job_has_finished() -> None:
+    backend, job_id, _ = backend_with_job(10.0)
+    job = backend.jobs[job_id]
+    assert job.percent(1009.999) == 99.9  # still RUNNING: not advanced past the end
 
 
 def test_job_succeeds_and_image_becomes_active_at_the_end() -> None:
@@ -48,6 +69,7 @@ def test_job_succeeds_and_image_becomes_active_at_the_end() -> None:
     backend.advance(1010.0)
     job = backend.jobs[job_id]
     assert (job.status, job.end_ts, backend.images[image_id].status) == ("SUCCESS", 1010.0, "active")
+    assert job.to_api()["entities"] == {"image_id": image_id, "image_name": "img"}
 
 
 def test_zero_seconds_job_is_done_at_the_next_advance() -> None:
