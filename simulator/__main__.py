@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -43,8 +44,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="initial data when no state file exists yet (default: default)",
     )
     args = parser.parse_args(argv)
-    if args.job_seconds < 0:
-        parser.error("--job-seconds must not be negative")
+    if not math.isfinite(args.job_seconds) or args.job_seconds < 0:
+        parser.error(f"--job-seconds must be a finite number of seconds, 0 or more, got {args.job_seconds!r}")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     return args

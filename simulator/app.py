@@ -73,7 +73,7 @@ class Simulator:
         self.credentials = Credentials(config.access_key, config.secret_key)
         self.control = control.ControlPlane()
         self.store = StateFile(config.state_file)
-        self.route_names = frozenset(r.name for r in CLOUD_ROUTES)
+        self.route_names = frozenset(name for r in CLOUD_ROUTES for name in r.names)
         self._control_api = control.ControlApi(self)
         loaded = self.store.load()
         self._install(
@@ -91,9 +91,9 @@ class Simulator:
             volumes=state.volumes,
             project_id=self.config.project_id,
         )
-        self.ims.job_seconds = self.config.job_seconds
-        self.ecs = EcsBackend(state.servers)
-        ims = ImsResponses(self.ims)
+        self.ecs = EcsBackend(state.servers, volumes=state.volumes, images=state.images, jobs=state.ecs_jobs)
+        self.set_job_seconds(self.config.job_seconds)
+        ims = ImsResponses(self.ims, other_jobs=self.ecs.find_job)
         csbs = CsbsResponses(CsbsBackend(state.backups))
         cbr = CbrResponses(CbrBackend(state.backups), self.config.project_id)
         ecs = EcsResponses(self.ecs, state.volumes, self.config.project_id)
@@ -111,6 +111,11 @@ class Simulator:
             self._install(seed.build(seed_name, self.config.project_id, self.config.region))
             self.control.clear()
             self.flush()
+
+    def set_job_seconds(self, seconds: float) -> None:
+        """How long new IMS image jobs and ECS jobs take (running jobs keep their own duration)."""
+        self.ims.job_seconds = seconds
+        self.ecs.job_seconds = seconds
 
     def set_credentials(self, access_key: str, secret_key: str) -> None:
         self.credentials = Credentials(access_key, secret_key)
@@ -165,9 +170,14 @@ class Simulator:
             self._drain(request)
             raise api_not_found(method, path)
         route, handler, params = found
-        if cloud:
-            self._gateway(route, request)
-        body = self._read_body(request)
+        if route.body_names:  # the operation (and its call-count name) depends on the body
+            body = self._read_body(request)
+            if cloud:
+                self._gateway(route.name_for(body), request)
+        else:
+            if cloud:
+                self._gateway(route.name, request)
+            body = self._read_body(request)
         query = [(k, v) for k, values in request.args.lists() for v in values]
         headers = {key.lower(): value for key, value in request.headers.items()}
         sim_request = SimRequest(method, path, query, headers, body, request_id)
@@ -182,18 +192,20 @@ class Simulator:
             )
             self._check_project(request, params)
         with self.lock:
-            self.ims.advance(clock.now())
+            now = clock.now()
+            self.ims.advance(now)
+            self.ecs.advance(now)
             try:
                 return handler(sim_request, params)
             finally:
                 self.store.save(self.state)
 
-    def _gateway(self, route: Route, request: Request) -> None:
+    def _gateway(self, route_name: str, request: Request) -> None:
         """Call counting, injected faults and rate limits, as the API gateway would apply them."""
         with self.lock:
-            self.control.record(route.name, request.method.upper())
-            fault = self.control.take_fault(route.name)
-            limit = self.control.over_limit(route.name) if fault is None else None
+            self.control.record(route_name, request.method.upper())
+            fault = self.control.take_fault(route_name)
+            limit = self.control.over_limit(route_name) if fault is None else None
         if fault is not None:
             if fault.kind == "slow":
                 time.sleep(fault.delay_seconds)
@@ -201,7 +213,7 @@ class Simulator:
                 raise DropConnectionError()
             elif fault.kind == "throttle":
                 self._drain(request)
-                raise throttled(self.control.limits.get(route.name, self.control.limits.get("*", 10.0)))
+                raise throttled(self.control.limits.get(route_name, self.control.limits.get("*", 10.0)))
             else:
                 self._drain(request)
                 raise GatewayError(

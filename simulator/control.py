@@ -3,6 +3,7 @@ out-of-band changes. Nothing here is part of the simulated cloud."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass
@@ -123,9 +124,9 @@ class ControlApi:
 
     def set_job_seconds(self, req: SimRequest, params: dict[str, str]) -> Reply:
         seconds = _field(_object(req), "seconds", (int, float))
-        if seconds < 0:
-            raise ControlError("error setting job seconds: seconds must not be negative")
-        self.sim.ims.job_seconds = float(seconds)
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ControlError("error setting job seconds: seconds must be a finite number, 0 or more")
+        self.sim.set_job_seconds(float(seconds))
         return Reply(204)
 
     def fail_next_job(self, req: SimRequest, params: dict[str, str]) -> Reply:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.csbs.models import Backup
-from simulator.ecs.models import Server
+from simulator.ecs.models import EcsJob, Server
 from simulator.evs.models import Volume
 from simulator.ims.models import Image, Job
 
@@ -24,6 +24,7 @@ class CloudState:
     backups: dict[str, Backup] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
+    ecs_jobs: dict[str, EcsJob] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,6 +34,7 @@ class CloudState:
             "backups": [b.to_dict() for b in self.backups.values()],
             "images": [i.to_dict() for i in self.images.values()],
             "jobs": [j.to_dict() for j in self.jobs.values()],
+            "ecs_jobs": [j.to_dict() for j in self.ecs_jobs.values()],
         }
 
     @classmethod
@@ -45,6 +47,8 @@ class CloudState:
             backups={d["id"]: Backup.from_dict(d) for d in data["backups"]},
             images={d["id"]: Image.from_dict(d) for d in data["images"]},
             jobs={d["id"]: Job.from_dict(d) for d in data["jobs"]},
+            # absent from state files written before ECS write actions existed
+            ecs_jobs={d["id"]: EcsJob.from_dict(d) for d in data.get("ecs_jobs", [])},
         )
 
 

@@ -53,7 +53,27 @@ class Route:
     pattern: re.Pattern[str]
     name: str
     handler: str  # method name on the service's responses object
+    # Several operations on one path told apart by the body's single top-level key (ECS
+    # /cloudservers/action): body key -> route name. `name` counts bodies that name none of them.
+    body_names: Mapping[str, str] = field(default_factory=dict)
+
+    def name_for(self, body: bytes) -> str:
+        if not self.body_names:
+            return self.name
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return self.name
+        if isinstance(data, dict) and len(data) == 1:
+            return self.body_names.get(next(iter(data)), self.name)
+        return self.name
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.body_names.values())
 
 
-def route(method: str, regex: str, name: str, handler: str) -> Route:
-    return Route(method, re.compile(regex), name, handler)
+def route(
+    method: str, regex: str, name: str, handler: str, body_names: Mapping[str, str] | None = None
+) -> Route:
+    return Route(method, re.compile(regex), name, handler, dict(body_names or {}))

@@ -5,6 +5,7 @@ One record type serves both services: `provider` says which API shows it ("CSBS"
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -139,6 +140,29 @@ class Backup:
         }
 
 
+SORT_KEYS: dict[str, Callable[[Backup], Any]] = {
+    "created_at": lambda b: b.created_ts,
+    "updated_at": lambda b: b.updated_ts,
+    "protected_at": lambda b: b.created_ts,  # a backup is protected when it is created
+    "name": lambda b: b.name,
+    "status": lambda b: b.status,
+    "id": lambda b: b.id,
+}
+
+
+def _sort_spec(text: str | None) -> list[tuple[str, bool]]:
+    """Parse CSBS "sort" ("key[:asc|desc],..."; default created_at:desc) into (key, descending) pairs."""
+    spec = []
+    for part in (text or "created_at:desc").split(","):
+        key, _, direction = part.strip().partition(":")
+        if key not in SORT_KEYS:
+            raise InvalidQueryError(f"sort key '{key}' is not supported; use one of {', '.join(SORT_KEYS)}")
+        if direction not in ("", "asc", "desc"):
+            raise InvalidQueryError(f"sort direction of '{key}' must be asc or desc, got '{direction}'")
+        spec.append((key, direction != "asc"))
+    return spec
+
+
 def _int_arg(name: str, value: str | None, default: int, upper: int) -> int:
     if value is None:
         return default
@@ -163,12 +187,13 @@ class CsbsBackend:
             raise InvalidQueryError(f"status must be one of {', '.join(BACKUP_STATUSES)}, got '{status}'")
         limit = _int_arg("limit", query.get("limit"), 1000, 1000)
         offset = _int_arg("offset", query.get("offset"), 0, 1_000_000)
-        sort_desc = not (query.get("sort") or "created_at:desc").endswith(":asc")
         items = sorted(
             (b for b in self.backups.values() if b.provider == "CSBS"),
-            key=lambda b: (b.created_ts, b.id),
-            reverse=sort_desc,
+            key=lambda b: b.id,
         )
+        # Reference §2.2: sort is "key[:asc|desc],..."; apply the keys last-to-first with a stable sort.
+        for key, descending in reversed(_sort_spec(query.get("sort"))):
+            items.sort(key=SORT_KEYS[key], reverse=descending)
         if status is not None:
             items = [b for b in items if b.status == status]
         if (resource_id := query.get("resource_id")) is not None:

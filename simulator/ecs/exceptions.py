@@ -18,3 +18,26 @@ class ServerNotFoundError(EcsError):
 class InvalidParameterError(EcsError):
     def __init__(self, message: str) -> None:
         super().__init__("Ecs.0005", f"Invalid parameter: {message}")
+
+
+class ServerStateError(EcsError):
+    status = 409
+
+    def __init__(self, server_id: str, status: str, what: str, needed: str) -> None:
+        # unconfirmed: ECS's code for an action refused in the server's current state; Ecs.0111 and
+        # HTTP 409 are our choice (not in the reference).
+        super().__init__(
+            "Ecs.0111", f"Cannot {what} server {server_id} while it is {status}; it must be {needed}."
+        )
+
+
+class ImageNotFoundError(EcsError):
+    def __init__(self, image_id: str) -> None:
+        # Reference §3.2: Ecs.0031 "image does not exist".
+        super().__init__("Ecs.0031", f"The image {image_id} does not exist.")
+
+
+class ImageNotActiveError(EcsError):
+    def __init__(self, image_id: str, status: str) -> None:
+        # Reference §3.2: Ecs.0032 "image not active".
+        super().__init__("Ecs.0032", f"The image {image_id} is {status}, not active.")

@@ -2,10 +2,55 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from simulator import clock
 from simulator.ecs.exceptions import InvalidParameterError
 from simulator.ecs.models import EcsBackend, Server
 from simulator.evs.models import Volume
 from simulator.wire import Reply, SimRequest
+
+# Batch action body key -> action (huaweicloudsdkecs BatchStart/Stop/RebootServersRequestBody).
+BATCH_ACTIONS = {"os-start": "start", "os-stop": "stop", "reboot": "reboot"}
+# Fields of os-change / os-reinstall (huaweicloudsdkecs ChangeServerOsWith[out]CloudInitOption,
+# ReinstallServerWith[out]CloudInitOption).
+CHANGE_OS_FIELDS = {"adminpass", "keyname", "userid", "imageid", "metadata", "mode", "is_auto_pay"}
+REINSTALL_FIELDS = {"adminpass", "keyname", "userid", "metadata", "mode"}
+
+
+def _body_object(req: SimRequest) -> dict[str, Any]:
+    data = req.json_body(InvalidParameterError)
+    if not isinstance(data, dict):
+        raise InvalidParameterError("the request body must be a JSON object")
+    return data
+
+
+def _single_key(data: dict[str, Any], allowed: set[str] | dict[str, str]) -> tuple[str, dict[str, Any]]:
+    if len(data) != 1 or next(iter(data)) not in allowed:
+        raise InvalidParameterError(
+            f"the body must have exactly one of {sorted(allowed)}, got {sorted(data)}"
+        )
+    key, value = next(iter(data.items()))
+    if not isinstance(value, dict):
+        raise InvalidParameterError(f"'{key}' must be an object")
+    return key, value
+
+
+def _os_option(option: dict[str, Any], key: str, fields: set[str]) -> bool:
+    """Check an os-change/os-reinstall option; returns whether mode asks to stop the server first."""
+    unknown = sorted(set(option) - fields)
+    if unknown:
+        raise InvalidParameterError(f"unknown field(s) in '{key}': {unknown}")
+    credentials = [name for name in ("adminpass", "keyname") if option.get(name)]
+    if len(credentials) != 1:
+        raise InvalidParameterError(f"'{key}' needs exactly one of adminpass or keyname")
+    for name in ("adminpass", "keyname", "userid", "mode", "imageid"):
+        if name in option and not isinstance(option[name], str):
+            raise InvalidParameterError(f"'{key}.{name}' must be a string")
+    mode = option.get("mode")
+    if mode not in (None, "withStopServer"):
+        raise InvalidParameterError(f"'{key}.mode' must be \"withStopServer\" when given, got {mode!r}")
+    return mode == "withStopServer"
 
 
 class EcsResponses:
@@ -35,3 +80,39 @@ class EcsResponses:
         start = max(offset - 1, 0) * limit
         page = servers[start : start + limit]
         return Reply(200, {"count": count, "servers": [self._api(s) for s in page]})
+
+    def batch_action(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        key, option = _single_key(_body_object(req), BATCH_ACTIONS)
+        action = BATCH_ACTIONS[key]
+        unknown = sorted(set(option) - {"servers", "type"})
+        if unknown:
+            raise InvalidParameterError(f"unknown field(s) in '{key}': {unknown}")
+        kind = option.get("type")
+        if action == "reboot" and kind is None:
+            raise InvalidParameterError("'reboot.type' is required: SOFT or HARD")
+        if action == "start" and kind is not None:
+            raise InvalidParameterError("'os-start' takes no type")
+        if kind is not None and kind not in ("SOFT", "HARD"):
+            raise InvalidParameterError(f"'{key}.type' must be SOFT or HARD, got {kind!r}")
+        servers = option.get("servers")
+        if not isinstance(servers, list) or not all(
+            isinstance(s, dict) and set(s) == {"id"} and isinstance(s["id"], str) for s in servers
+        ):
+            raise InvalidParameterError(f"'{key}.servers' must be a list of {{\"id\": server id}} objects")
+        job = self.backend.batch_action(action, [s["id"] for s in servers], clock.now())
+        return Reply(200, {"job_id": job.id})
+
+    def change_os(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        key, option = _single_key(_body_object(req), {"os-change"})
+        stop_first = _os_option(option, key, CHANGE_OS_FIELDS)
+        image_id = option.get("imageid")
+        if not image_id:
+            raise InvalidParameterError("'os-change.imageid' is required")
+        job = self.backend.change_os(params["server_id"], image_id, stop_first=stop_first, now=clock.now())
+        return Reply(200, {"job_id": job.id})
+
+    def reinstall_os(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        key, option = _single_key(_body_object(req), {"os-reinstall"})
+        stop_first = _os_option(option, key, REINSTALL_FIELDS)
+        job = self.backend.reinstall_os(params["server_id"], stop_first=stop_first, now=clock.now())
+        return Reply(200, {"job_id": job.id})

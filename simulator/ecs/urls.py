@@ -2,6 +2,7 @@
 
 from simulator.wire import route
 
+SERVER = r"^/v(?P<version>[12])/(?P<project_id>[^/]+)/cloudservers/(?P<server_id>[^/]+)"
 url_paths = [
     route("GET", r"^/v1/(?P<project_id>[^/]+)/cloudservers/detail$", "ecs.list_servers", "list_servers"),
     route(
@@ -10,4 +11,20 @@ url_paths = [
         "ecs.show_server",
         "show_server",
     ),
+    # One path for start/stop/reboot: the body's single key picks the operation and its call-count
+    # name; a body naming none of them is counted as ecs.batch_action (and refused).
+    route(
+        "POST",
+        r"^/v1/(?P<project_id>[^/]+)/cloudservers/action$",
+        "ecs.batch_action",
+        "batch_action",
+        {
+            "os-start": "ecs.batch_start_servers",
+            "os-stop": "ecs.batch_stop_servers",
+            "reboot": "ecs.batch_reboot_servers",
+        },
+    ),
+    # v2 = with Cloud-Init, v1 = without (reference §3.3); both answer the same way here.
+    route("POST", SERVER + "/changeos$", "ecs.change_os", "change_os"),
+    route("POST", SERVER + "/reinstallos$", "ecs.reinstall_os", "reinstall_os"),
 ]

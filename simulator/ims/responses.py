@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from simulator import clock
 from simulator.ims import exceptions as exc
@@ -36,12 +37,15 @@ def _object(req: SimRequest, *, allow_empty: bool = False) -> dict[str, Any]:
     return data
 
 
+TYPE_WORDS = {str: "a string", int: "an integer", bool: "a boolean", list: "a list", dict: "an object"}
+
+
 def _optional(data: dict[str, Any], key: str, kind: type) -> Any:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise exc.MalformedRequestError(f"field '{key}' must be a {kind.__name__}")
+        raise exc.MalformedRequestError(f"field '{key}' must be {TYPE_WORDS.get(kind, kind.__name__)}")
     return value
 
 
@@ -50,17 +54,26 @@ def _tag_list(raw: Any, field: str, *, for_delete: bool = False) -> list[dict[st
         raise exc.MalformedRequestError(f"field '{field}' must be a list of {{key, value}} objects")
     tags = []
     for item in raw:
-        if not isinstance(item, dict) or set(item) - {"key", "value"} or "key" not in item:
+        # Reference §1.7 (ResourceTag/TagKeyValue): key and value are both mandatory; an empty
+        # string is a valid value, a missing one is not.
+        if not isinstance(item, dict) or set(item) != {"key", "value"}:
             raise exc.MalformedRequestError(
-                f"each entry of '{field}' must be an object with 'key' and 'value'"
+                f"each entry of '{field}' must be an object with both 'key' and 'value' (value may be '')"
             )
-        tags.append(normalise_tag(item["key"], item.get("value", ""), for_delete=for_delete))
+        tags.append(normalise_tag(item["key"], item["value"], for_delete=for_delete))
     return tags
 
 
+class JobLike(Protocol):
+    def to_api(self) -> dict[str, Any]: ...
+
+
 class ImsResponses:
-    def __init__(self, backend: ImsBackend) -> None:
+    def __init__(self, backend: ImsBackend, *, other_jobs: Callable[[str], JobLike | None]) -> None:
         self.backend = backend
+        # ECS answers GET /v1/{project_id}/jobs/{job_id} too (same path on its own endpoint). On the
+        # simulator's single base URL this route serves both, so ECS jobs are looked up here.
+        self.other_jobs = other_jobs
 
     def create_whole_image(self, req: SimRequest, params: dict[str, str]) -> Reply:
         data = _object(req)
@@ -110,6 +123,9 @@ class ImsResponses:
         return Reply(200, {"job_id": job.id})
 
     def show_job(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        other = self.other_jobs(params["job_id"])
+        if other is not None:
+            return Reply(200, other.to_api())
         return Reply(200, self.backend.get_job(params["job_id"]).to_api())
 
     def show_job_progress(self, req: SimRequest, params: dict[str, str]) -> Reply:

@@ -45,14 +45,19 @@ def test_array_body_is_img_0001(sim: RunningSimulator) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value", "kind"),
-    [("name", 42, "str"), ("backup_id", ["x"], "str"), ("min_ram", "1024", "int"), ("max_ram", True, "int")],
+    [
+        ("name", 42, "a string"),
+        ("backup_id", ["x"], "a string"),
+        ("min_ram", "1024", "an integer"),
+        ("max_ram", True, "an integer"),
+    ],
 )
 def test_wrong_field_type_is_img_0001(sim: RunningSimulator, field: str, value: Any, kind: str) -> None:
     body = {"name": "img", "backup_id": seed.BACKUP_AVAILABLE, field: value}
     assert ims_error(signed_request(sim, "POST", CREATE, body=body)) == (
         400,
         "IMG.0001",
-        f"The request message format is invalid: field '{field}' must be a {kind}.",
+        f"The request message format is invalid: field '{field}' must be {kind}.",
     )
 
 
@@ -156,3 +161,26 @@ def test_bad_control_request_is_400(sim: RunningSimulator) -> None:
     response = httpx.put(sim.url + "/_sim/job_seconds", content=b"not json")
     assert response.status_code == 400
     assert response.json()["error_code"] == "SIM.0400"
+
+
+@pytest.mark.parametrize("tag", [{"key": "env"}, {"value": "prod"}, {"key": "env", "value": "prod", "x": 1}])
+def test_image_tag_needs_exactly_key_and_value(sim: RunningSimulator, tag: dict[str, Any]) -> None:
+    body = {"name": "img", "backup_id": seed.BACKUP_AVAILABLE, "image_tags": [tag]}
+    assert ims_error(signed_request(sim, "POST", CREATE, body=body)) == (
+        400,
+        "IMG.0001",
+        "The request message format is invalid: each entry of 'image_tags' must be an object with both "
+        "'key' and 'value' (value may be '').",
+    )
+
+
+def test_image_tag_with_an_empty_value_is_accepted(sim: RunningSimulator) -> None:
+    body = {"name": "img", "backup_id": seed.BACKUP_AVAILABLE, "image_tags": [{"key": "env", "value": ""}]}
+    assert signed_request(sim, "POST", CREATE, body=body).status_code == 200
+
+
+def test_batch_tag_without_value_is_refused(sim: RunningSimulator) -> None:
+    path = f"/v2/{sim.project_id}/images/{seed.IMAGE_EXISTING}/tags/action"
+    response = signed_request(sim, "POST", path, body={"action": "create", "tags": [{"key": "env"}]})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "IMG.0001"

@@ -112,11 +112,44 @@ def test_missing_required_flag_exits_2() -> None:
     assert "--access-key" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "-inf"])
+def test_job_seconds_must_be_finite_and_not_negative(value: str) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--access-key",
+            AK,
+            "--secret-key",
+            SK,
+            "--project-id",
+            PROJECT,
+            f"--job-seconds={value}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--job-seconds must be a finite number of seconds, 0 or more" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_first_line_then_serves_signed_requests(processes: list[CliSimulator]) -> None:
     sim = start()
     processes.append(sim)
     response = signed_request(sim, "GET", "/v2/cloudimages")  # type: ignore[arg-type]
     assert [i["id"] for i in response.json()["images"]] == [seed.IMAGE_EXISTING]
+
+
+def test_region_flag_places_the_seeded_servers(processes: list[CliSimulator]) -> None:
+    sim = start("--region", "la-south-2")
+    processes.append(sim)
+    path = f"/v1/{PROJECT}/cloudservers/{seed.SERVER_RUNNING}"
+    response = signed_request(sim, "GET", path)  # type: ignore[arg-type]
+    assert response.json()["server"]["OS-EXT-AZ:availability_zone"] == "la-south-2a"
 
 
 def test_sigterm_shuts_down_cleanly_with_state_flushed(processes: list[CliSimulator], tmp_path: Path) -> None:

@@ -166,6 +166,7 @@ def test_state_dump_contains_every_collection(sim: RunningSimulator) -> None:
         "backups": 9,
         "images": 1,
         "jobs": 0,
+        "ecs_jobs": 0,
     }
 
 

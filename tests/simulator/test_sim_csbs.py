@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from huaweicloudsdkims.v2 import CreateWholeImageRequest, CreateWholeImageRequestBody, ShowJobRequest
 from sim_helpers import ims_client, signed_request
 
@@ -86,3 +87,54 @@ def test_list_checkpoint_items_rejects_a_bad_limit(sim: RunningSimulator) -> Non
         "error_code": "CSBS.1001",
         "error_msg": "Invalid parameter: limit must be an integer from 0 to 1000, got '-1'",
     }
+
+
+def listed(sim: RunningSimulator, *query: tuple[str, str]) -> list[str]:
+    response = signed_request(sim, "GET", f"/v1/{sim.project_id}/checkpoint_items", query=list(query))
+    assert response.status_code == 200
+    return [item["id"] for item in response.json()["checkpoint_items"]]
+
+
+def test_list_checkpoint_items_filters_by_name_fuzzily(sim: RunningSimulator) -> None:
+    assert listed(sim, ("name", "daily")) == [
+        seed.BACKUP_STOPPED_SERVER,
+        seed.BACKUP_SHARED_DISK,
+        seed.BACKUP_AVAILABLE,
+    ]
+
+
+def test_list_checkpoint_items_filters_by_resource_name_fuzzily(sim: RunningSimulator) -> None:
+    assert listed(sim, ("resource_name", "db0")) == [seed.BACKUP_STOPPED_SERVER, seed.BACKUP_ERROR]
+
+
+def test_list_checkpoint_items_default_order_is_newest_first(sim: RunningSimulator) -> None:
+    ids = listed(sim)
+    assert ids == listed(sim, ("sort", "created_at:desc"))
+    assert ids == list(reversed(listed(sim, ("sort", "created_at:asc"))))
+    assert ids[0] == seed.BACKUP_NO_SYSTEM_DISK
+
+
+def test_list_checkpoint_items_sorts_by_several_keys(sim: RunningSimulator) -> None:
+    by_status_then_name = listed(sim, ("sort", "status:desc,name:asc"), ("resource_name", "web01"))
+    assert by_status_then_name == [
+        seed.BACKUP_PROTECTING,  # protecting > available
+        seed.BACKUP_AVAILABLE,  # web01-daily
+        seed.BACKUP_NO_SYSTEM_DISK,  # web01-data-only
+        seed.BACKUP_TWO_DATA_DISKS,  # web01-monthly
+        seed.BACKUP_USED,  # web01-weekly
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sort", "message"),
+    [
+        ("size:asc", "sort key 'size' is not supported"),
+        ("name:up", "sort direction of 'name' must be asc or desc, got 'up'"),
+        ("name,", "sort key '' is not supported"),
+    ],
+)
+def test_list_checkpoint_items_refuses_a_bad_sort(sim: RunningSimulator, sort: str, message: str) -> None:
+    response = signed_request(sim, "GET", f"/v1/{sim.project_id}/checkpoint_items", query=[("sort", sort)])
+    assert response.status_code == 400
+    assert response.json()["error_code"] == "CSBS.1001"
+    assert message in response.json()["error_msg"]

@@ -149,3 +149,53 @@ def test_other_project_in_path_is_403(sim: RunningSimulator) -> None:
         response.json()["error_msg"]
         == f"The project {other} in the URL is not accessible with these credentials"
     )
+
+
+def signed_headers_of(sim: RunningSimulator) -> dict[str, str]:
+    """Headers of a correctly signed GET /v2/cloudimages (signed by the SDK core's Signer)."""
+    response = signed_request(sim, "GET", "/v2/cloudimages")
+    assert response.status_code == 200
+    return {k: v for k, v in response.request.headers.items() if k.lower() != "host"}
+
+
+def test_missing_sdk_date_is_refused(sim: RunningSimulator) -> None:
+    headers = {k: v for k, v in signed_headers_of(sim).items() if k.lower() != "x-sdk-date"}
+    response = httpx.get(sim.url + "/v2/cloudimages", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error_msg"] == (
+        "Incorrect IAM authentication information: the X-Sdk-Date header is missing"
+    )
+
+
+def test_malformed_sdk_date_is_refused(sim: RunningSimulator) -> None:
+    headers = {k: v for k, v in signed_headers_of(sim).items() if k.lower() != "x-sdk-date"}
+    headers["X-Sdk-Date"] = "2024-01-01T00:00:00Z"
+    response = httpx.get(sim.url + "/v2/cloudimages", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error_msg"] == (
+        "Incorrect IAM authentication information: "
+        "X-Sdk-Date '2024-01-01T00:00:00Z' is not in the YYYYMMDDTHHMMSSZ format"
+    )
+
+
+def test_signed_header_absent_from_the_request_is_refused(sim: RunningSimulator) -> None:
+    headers = signed_headers_of(sim)
+    assert "x-project-id" in headers["authorization"]  # the SDK signs it
+    headers = {k: v for k, v in headers.items() if k.lower() != "x-project-id"}
+    response = httpx.get(sim.url + "/v2/cloudimages", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error_msg"] == (
+        "Incorrect IAM authentication information: signed header 'x-project-id' is missing from the request"
+    )
+
+
+def test_other_project_in_x_project_id_is_403(sim: RunningSimulator) -> None:
+    other = "e" * 32
+    response = signed_request(
+        sim, "GET", "/v2/cloudimages", headers={"X-Project-Id": other}, project_header=False
+    )
+    assert response.status_code == 403
+    assert response.json()["error_code"] == "APIG.0302"
+    assert response.json()["error_msg"] == (
+        f"The project {other} in X-Project-Id is not accessible with these credentials"
+    )
