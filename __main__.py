@@ -30,7 +30,7 @@ image = FullEcsImage(
         min_ram=config.get_int("minRam"),
         max_ram=config.get_int("maxRam"),
         adopt_image_id=config.get("adoptImageId"),
-        create_timeout_minutes=config.get_int("createTimeoutMinutes") or 30,
+        create_timeout_minutes=config.get_int("createTimeoutMinutes"),  # unset: the default (30)
         servers=servers,
     ),
 )

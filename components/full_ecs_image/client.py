@@ -2,7 +2,7 @@
 
 Endpoint manifest (every API called; the simulator implements these routes):
   @API IMS  POST   /v1/cloudimages/wholeimages/action              create_whole_image
-  @API IMS  GET    /v1/{project_id}/jobs/{job_id}                  get_job
+  @API IMS  GET    /v1/cloudimages/job/{job_id}                    get_job (progress API: + process_percent)
   @API IMS  GET    /v2/cloudimages                                 get_image (?id=), list_whole_images
   @API IMS  PATCH  /v2/cloudimages/{image_id}                      patch_image
   @API IMS  DELETE /v2/images/{image_id}                           delete_image
@@ -26,20 +26,19 @@ import hashlib
 import hmac
 import json
 import random
+import ssl
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .errors import ApiError, TransportError, WaitTimeoutError
+from .errors import ApiError, FullEcsImageError, TransportError
 from .settings import Settings
-
-T = TypeVar("T")
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -52,7 +51,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 @dataclass(frozen=True)
 class PollSchedule:
-    """Poll intervals: a quick first check, then x`factor` up to `cap`; reset when a state changes.
+    """Poll intervals: a quick first check, then x`factor` up to `cap`; reset when a phase changes.
 
     The defaults notice a job that ends in a few seconds within about a second, and settle at one
     request per image every 10 s for long waits (Terraform polls every 10-15 s; API reference 6).
@@ -80,9 +79,14 @@ class Timing:
     request_timeout: float = 30.0
     minute: float = 60.0
     """Seconds in one minute of create_timeout_minutes; tests shorten it to test timeouts quickly."""
+    cleanup: float = 120.0
+    """Bound in seconds on deleting the image a failed create() started (its own budget, so a
+    create that ran out of time can still clean up)."""
 
 
-FAST_TIMING = Timing(PollSchedule(0.0, 1.0, 0.0), retry_base=0.0, retry_cap=0.0, request_timeout=10.0)
+FAST_TIMING = Timing(
+    PollSchedule(0.0, 1.0, 0.0), retry_base=0.0, retry_cap=0.0, request_timeout=10.0, cleanup=10.0
+)
 
 
 def retry_delay(timing: Timing, attempt: int, retry_after: str | None) -> float:
@@ -214,6 +218,57 @@ def _retryable(status: int) -> bool:
     return status == 429 or status >= 500
 
 
+@dataclass(frozen=True)
+class Retry:
+    """A failed attempt that may be retried: the error to raise if not, and the server's Retry-After."""
+
+    failure: FullEcsImageError
+    retry_after: str | None = None
+
+
+def judge(
+    operation: str, attempt: int, outcome: httpx.Response | httpx.TransportError, allow: tuple[int, ...]
+) -> httpx.Response | Retry:
+    """The response to return, or a Retry; raises an ApiError that retrying cannot fix (pure)."""
+    if isinstance(outcome, httpx.TransportError):
+        return Retry(
+            TransportError(
+                f"{operation} failed after {attempt} attempts ({type(outcome).__name__}: {outcome})",
+                "check the endpoint and network, then run the command again",
+            )
+        )
+    if outcome.is_success or outcome.status_code in allow:
+        return outcome
+    failure = api_error(operation, outcome)
+    if not _retryable(outcome.status_code):
+        raise failure
+    return Retry(failure, outcome.headers.get("Retry-After"))
+
+
+def backoff(timing: Timing, attempt: int, retry: Retry, deadline: float | None, now: float) -> float:
+    """Seconds to sleep before the next attempt; raises the failure once the attempts are used up
+    or the sleep would pass the caller's deadline. Shared by the sync and the async client."""
+    delay = retry_delay(timing, attempt, retry.retry_after)
+    if attempt >= timing.max_attempts or (deadline is not None and now + delay >= deadline):
+        raise retry.failure
+    return delay
+
+
+def tls_verify(settings: Settings) -> ssl.SSLContext | bool:
+    """httpx's `verify`: a context for a custom CA bundle (httpx 0.28 deprecates a path string)."""
+    if settings.insecure:
+        return False
+    return ssl.create_default_context(cafile=settings.cacert_file) if settings.cacert_file else True
+
+
+def image_from_listing(payload: Mapping[str, Any], image_id: str) -> Image | None:
+    """The image in a GET /v2/cloudimages?id= answer, or None when IMS no longer lists it (deleted)."""
+    found = [i for i in payload.get("images", []) if i.get("id") == image_id]
+    if not found or found[0].get("status") == "deleted":
+        return None
+    return Image.from_api(found[0])
+
+
 class Image(BaseModel):
     """An IMS image as GET /v2/cloudimages returns it (only the fields this component uses)."""
 
@@ -340,8 +395,7 @@ class HuaweiClient:
         self.settings = settings
         self.timing = timing
         self.deadline = deadline
-        verify: bool | str = settings.cacert_file or not settings.insecure
-        self._http = httpx.Client(timeout=timing.request_timeout, verify=verify)
+        self._http = httpx.Client(timeout=timing.request_timeout, verify=tls_verify(settings))
 
     def __enter__(self) -> HuaweiClient:
         return self
@@ -364,36 +418,20 @@ class HuaweiClient:
         while True:
             attempt += 1
             request = prepare(
-                self.settings,
-                operation=operation,
-                service=service,
-                method=method,
-                path=path,
-                params=params,
-                payload=payload,
-            )
-            retry_after = None
-            failure: Exception
+                self.settings, operation=operation, service=service, method=method, path=path,
+                params=params, payload=payload,
+            )  # fmt: skip
+            outcome: httpx.Response | httpx.TransportError
             try:
-                response = self._http.request(
+                outcome = self._http.request(
                     method, request.url, params=request.params, headers=request.headers, content=request.body
                 )
             except httpx.TransportError as error:
-                failure = TransportError(
-                    f"{operation} failed after {attempt} attempts ({type(error).__name__}: {error})",
-                    "check the endpoint and network, then run the command again",
-                )
-            else:
-                if response.is_success or response.status_code in allow:
-                    return response
-                failure = api_error(operation, response)
-                if not _retryable(response.status_code):
-                    raise failure
-                retry_after = response.headers.get("Retry-After")
-            delay = retry_delay(self.timing, attempt, retry_after)
-            if attempt >= self.timing.max_attempts or not _before_deadline(self.deadline, delay):
-                raise failure
-            time.sleep(delay)
+                outcome = error
+            verdict = judge(operation, attempt, outcome, allow)
+            if isinstance(verdict, httpx.Response):
+                return verdict
+            time.sleep(backoff(self.timing, attempt, verdict, self.deadline, time.monotonic()))
 
     # ---- IMS
 
@@ -405,16 +443,12 @@ class HuaweiClient:
         return str(response.json()["job_id"])
 
     def get_job(self, job_id: str) -> Job:
-        path = f"/v1/{self.settings.project_id}/jobs/{job_id}"
-        return Job.from_api(self._call("GET job", "ims", "GET", path).json())
+        return Job.from_api(self._call("GET job", "ims", "GET", job_path(job_id)).json())
 
     def get_image(self, image_id: str) -> Image | None:
         """The one getter: the image, or None when IMS no longer lists it (deleted)."""
         images = self._call("GET /v2/cloudimages", "ims", "GET", "/v2/cloudimages", params={"id": image_id})
-        found = [i for i in images.json().get("images", []) if i.get("id") == image_id]
-        if not found or found[0].get("status") == "deleted":
-            return None
-        return Image.from_api(found[0])
+        return image_from_listing(images.json(), image_id)
 
     def list_whole_images(self, backup_id: str) -> list[Image]:
         """Full-ECS images made from a backup; `__backup_id` is not a documented filter, so filter here."""
@@ -467,8 +501,10 @@ class HuaweiClient:
         return None if response.status_code == 404 else Volume.model_validate(response.json()["volume"])
 
 
-def _before_deadline(deadline: float | None, delay: float) -> bool:
-    return deadline is None or time.monotonic() + delay < deadline
+def job_path(job_id: str) -> str:
+    """The progress form of the job query (API reference 1.2): the same body as
+    /v1/{project_id}/jobs/{job_id} plus entities.process_percent, so progress lines show a percent."""
+    return f"/v1/cloudimages/job/{job_id}"
 
 
 # --------------------------------------------------------------------------- the async client
@@ -481,8 +517,7 @@ class AsyncHuaweiClient:
         self.settings = settings
         self.timing = timing
         self.deadline = deadline
-        verify: bool | str = settings.cacert_file or not settings.insecure
-        self._http = httpx.AsyncClient(timeout=timing.request_timeout, verify=verify)
+        self._http = httpx.AsyncClient(timeout=timing.request_timeout, verify=tls_verify(settings))
 
     async def __aenter__(self) -> AsyncHuaweiClient:
         return self
@@ -499,66 +534,19 @@ class AsyncHuaweiClient:
             request = prepare(
                 self.settings, operation=operation, service=service, method="GET", path=path, params=params
             )
-            retry_after = None
+            outcome: httpx.Response | httpx.TransportError
             try:
-                response = await self._http.get(request.url, params=request.params, headers=request.headers)
+                outcome = await self._http.get(request.url, params=request.params, headers=request.headers)
             except httpx.TransportError as error:
-                failure: Exception = TransportError(
-                    f"{operation} failed ({type(error).__name__}: {error})",
-                    "check the endpoint and network, then run the command again",
-                )
-            else:
-                if response.is_success:
-                    return response
-                failure = api_error(operation, response)
-                if not _retryable(response.status_code):
-                    raise failure
-                retry_after = response.headers.get("Retry-After")
-            delay = retry_delay(self.timing, attempt, retry_after)
-            if attempt >= self.timing.max_attempts or not _before_deadline(self.deadline, delay):
-                raise failure
-            await asyncio.sleep(delay)
+                outcome = error
+            verdict = judge(operation, attempt, outcome, ())
+            if isinstance(verdict, httpx.Response):
+                return verdict
+            await asyncio.sleep(backoff(self.timing, attempt, verdict, self.deadline, time.monotonic()))
 
     async def get_image(self, image_id: str) -> Image | None:
         response = await self._get("GET /v2/cloudimages", "ims", "/v2/cloudimages", {"id": image_id})
-        found = [i for i in response.json().get("images", []) if i.get("id") == image_id]
-        if not found or found[0].get("status") == "deleted":
-            return None
-        return Image.from_api(found[0])
+        return image_from_listing(response.json(), image_id)
 
     async def get_job(self, job_id: str) -> Job:
-        path = f"/v1/{self.settings.project_id}/jobs/{job_id}"
-        return Job.from_api((await self._get("GET job", "ims", path, {})).json())
-
-
-# --------------------------------------------------------------------------- the sync waiter
-
-
-def wait_for(
-    poll: Callable[[], tuple[T | None, str]],
-    *,
-    what: str,
-    deadline: float,
-    schedule: PollSchedule,
-    on_state: Callable[[str], None],
-    hint: str,
-) -> T:
-    """Calls `poll` until it returns a result; `poll` raises on a failure state.
-
-    `poll` returns (result or None, state label). Each new label is reported once through
-    `on_state` and restarts the fast end of the schedule, so a change is noticed promptly.
-    """
-    last_state = None
-    intervals = schedule.intervals()
-    while True:
-        result, state = poll()
-        if state != last_state:
-            on_state(state)
-            last_state = state
-            intervals = schedule.intervals()
-        if result is not None:
-            return result
-        interval = next(intervals)
-        if time.monotonic() + interval >= deadline:
-            raise WaitTimeoutError(f"timed out waiting for {what} (last state: {state})", hint)
-        time.sleep(interval)
+        return Job.from_api((await self._get("GET job", "ims", job_path(job_id), {})).json())

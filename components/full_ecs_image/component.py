@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -20,12 +21,20 @@ from .waiter import ActiveImage, wait_until_active
 TYPE_TOKEN = "hwc:ims:FullEcsImage"  # noqa: S105 - a type token, not a password
 _SECRET_KEYS = ("accessKey", "secretKey", "securityToken")
 _PLAIN_KEYS = ("region", "projectId", "endpoints", "insecure", "cacertFile")
+_PROGRAM_STARTED_AT = time.time()
+"""When this program run started: an image whose create started later was created by this run."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FullEcsImageArgs:
     """Inputs of FullEcsImage. Plain values are validated when the component is constructed;
-    values that are Outputs are validated by the provider's check() before any API call."""
+    values that are Outputs are validated by the provider's check() before any API call.
+
+    A keyword-only dataclass, like the `@pulumi.input_type` args classes of Pulumi's generated
+    Python SDKs: a misspelled or missing keyword is a programming error that mypy/pyright report
+    in the editor, and Python reports as a TypeError at the call site. The values themselves are
+    checked against the IMS rules, all at once, in one clean error.
+    """
 
     backup_id: pulumi.Input[str]
     """Id of the CSBS backup (checkpoint item) to make the image from. It must be available, be a
@@ -54,9 +63,12 @@ class FullEcsImageArgs:
     """Take over this existing full-ECS image made from `backup_id` instead of creating one (a
     backup makes only one image). Pulumi's own import does not work for dynamic providers."""
 
-    create_timeout_minutes: pulumi.Input[int] = 30
-    """How long to wait for the backup to become available and the image to become active
-    (1-1440). Pulumi does not pass custom_timeouts to dynamic providers, hence this input."""
+    create_timeout_minutes: pulumi.Input[int] | None = None
+    """One budget (1-1440 minutes, default 30) for creating the image on the `pulumi up` that
+    creates it: the wait for a `protecting` backup, the create request and the wait until the image
+    is active, counted from the start of the create. A later `up` that finds the image still saving
+    waits a fresh, full timeout. Pulumi does not pass custom_timeouts to dynamic providers, hence
+    this input."""
 
     servers: Sequence[ServerSpec | Mapping[str, Any]] | None = None
     """NEW ECSs to create from the image once it is active (needs the pulumi-huaweicloud plugin).
@@ -208,7 +220,12 @@ class FullEcsImage(pulumi.ComponentResource):
                 image_id=values["image_id"],
                 # The job only matters while the image is being made; old jobs may have expired.
                 job_id=None if values["status"] == "active" else values["job_id"],
-                timeout_seconds=float(values["create_timeout_minutes"]) * 60,
+                timeout_seconds=plan.wait_budget(
+                    values["create_started_at"],
+                    int(values["create_timeout_minutes"]),
+                    _PROGRAM_STARTED_AT,
+                    time.time(),
+                ),
                 log=log,
             )
 
@@ -221,6 +238,7 @@ class FullEcsImage(pulumi.ComponentResource):
             region=image.region,
             project_id=image.project_id,
             create_timeout_minutes=image.create_timeout_minutes,
+            create_started_at=image.create_started_at,
             **{k: v for k, v in secrets.items() if v is not None},
         )
         # The credentials only feed the wait; its result holds none, so it need not stay secret.

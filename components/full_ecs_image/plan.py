@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .client import Backup, Image, Volume
+from .client import Backup, Image, Job, Volume
 from .models import MARKER_TAG_KEY, ImageSpec, is_unresolved
 
 IN_PLACE_FIELDS = ("name", "description", "tags", "min_ram", "max_ram")
@@ -36,6 +36,7 @@ OUTPUT_FIELDS = (
     "source_server_id",
     "source_server_name",
     "source_server_status",
+    "create_started_at",
 )
 """Computed outputs of the dynamic resource, besides the inputs it echoes."""
 
@@ -222,3 +223,32 @@ def refreshed(
     outs.update({"image_id": image.id, "status": image.status, "min_disk": image.min_disk})
     outs["os_version"] = image.os_version
     return outs, inputs
+
+
+def progress(job: Job | None, image: Image | None) -> tuple[str, str]:
+    """(phase, line) of a wait: the phase is the job and image status; the line adds the percent,
+    which changes often and so must not restart the polling schedule."""
+    parts, phase = [], []
+    if job is not None:
+        percent = f" {job.percent:.0f}%" if job.percent is not None else ""
+        parts.append(f"job {job.status}{percent}")
+        phase.append(f"job {job.status}")
+    if image is not None:
+        parts.append(f"image {image.status}")
+        phase.append(f"image {image.status}")
+    return ", ".join(phase), ", ".join(parts)
+
+
+def wait_budget(
+    create_started_at: float | None, timeout_minutes: int, program_started_at: float, now: float
+) -> float:
+    """Seconds the program may wait for `active` (epoch times, one machine, one clock).
+
+    On the `pulumi up` that created the image, create() and this wait share ONE
+    create_timeout_minutes budget counted from the start of create(). On a later run (the image was
+    still saving when an earlier run timed out) the wait gets a fresh, full timeout.
+    """
+    full = timeout_minutes * 60.0
+    if create_started_at is None or create_started_at < program_started_at:
+        return full
+    return max(0.0, create_started_at + full - now)

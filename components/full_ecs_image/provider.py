@@ -16,9 +16,10 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -32,7 +33,7 @@ from pulumi.dynamic import (
 )
 
 from . import plan
-from .client import Backup, HuaweiClient, Image, Timing, Volume, wait_for
+from .client import Backup, HuaweiClient, Image, Timing, Volume
 from .errors import (
     ApiError,
     FullEcsImageError,
@@ -40,8 +41,10 @@ from .errors import (
     JobFailedError,
     PreflightError,
     SettingsError,
+    WaitTimeoutError,
 )
 from .models import MARKER_TAG_KEY, ImageSpec, validate_known_fields
+from .polling import Seen, wait_for
 from .settings import NAMESPACE, Settings, load_settings
 
 PROVIDER_KEY = "__provider"
@@ -49,6 +52,8 @@ DELETE_TIMEOUT_SECONDS = 600.0
 WHOLE_ECS_RESOURCE_TYPE = "OS::Nova::Server"
 ALREADY_USED_CODES = ("IMG.0029", "IMG.0134")
 RESTART_HINT = "fix the cause, then run `pulumi up` again"
+
+T = TypeVar("T")
 
 
 def say(message: str) -> None:
@@ -96,6 +101,11 @@ class FullEcsImageProvider(ResourceProvider):
     settings_error: SettingsError | None
     timing: Timing
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pulumi pickles this object into state; what configure() added (settings with credentials)
+        # belongs to the provider process only, so even a configured instance pickles empty.
+        return {}
+
     def configure(self, req: ConfigureRequest) -> None:
         # The host wraps every verb in traceback.format_exc(); with limit None that honours
         # sys.tracebacklimit, so expected errors print as one line (see `reported`).
@@ -125,14 +135,21 @@ class FullEcsImageProvider(ResourceProvider):
         return HuaweiClient(scoped, timing=self._timing(), deadline=deadline)
 
     def _wait(
-        self, api: HuaweiClient, poll: Any, *, what: str, deadline: float, hint: str, label: str
-    ) -> Any:
+        self,
+        api: HuaweiClient,
+        poll: Callable[[], Seen[T]],
+        *,
+        what: str,
+        deadline: float,
+        hint: str,
+        label: str,
+    ) -> T:
         return wait_for(
             poll,
             what=what,
             deadline=deadline,
             schedule=api.timing.poll,
-            on_state=lambda state: say(f"{label}: {state}"),
+            on_line=lambda line: say(f"{label}: {line}"),
             hint=hint,
         )
 
@@ -155,48 +172,77 @@ class FullEcsImageProvider(ResourceProvider):
     # ------------------------------------------------------------------ create
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        spec = ImageSpec.model_validate(_inputs(props))
-        subject = f"full-ECS image {spec.name!r} from CSBS backup {spec.backup_id}"
-        label = f"full-ECS image {spec.name!r}"
-        deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
-        with reported("creating", subject), self._client(props, deadline) as api:
-            if spec.adopt_image_id:
-                return self._adopt_explicit(api, spec, label)
-            backup = self._preflight_backup(api, spec, deadline, label)
-            volumes = self._preflight_disks(api, backup)
-            computed = self._source_facts(api, backup, volumes, label)
-            ours = self._existing_image(api, spec, backup, label)
-            if ours is not None:
-                say(
-                    f"{label}: adopted image {ours.id} ({ours.status}) started by an earlier, interrupted run"
-                )
-                return self._result(api, spec, ours, computed)
-            job_id = self._post(api, spec, label)
-            if isinstance(job_id, Image):  # the POST had already succeeded once (retried after a drop)
-                return self._result(api, spec, job_id, computed)
-            computed["job_id"] = job_id
-            image = self._await_image(api, spec, job_id, deadline, label)
-            wait = "" if image.status == "active" else "; the program waits for it to become active"
-            say(f"{label}: image {image.id} is {image.status}{wait}")
-            return self._result(api, spec, image, computed)
+        started_at = time.time()  # recorded: the program's wait shares this create's timeout budget
+        subject = f"full-ECS image {props.get('name')!r} from CSBS backup {props.get('backup_id')}"
+        with reported("creating", subject):
+            spec = ImageSpec.model_validate(_inputs(props))
+            label = f"full-ECS image {spec.name!r}"
+            deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
+            with self._client(props, deadline) as api:
+                if spec.adopt_image_id:
+                    return self._adopt_explicit(api, spec, label, started_at)
+                backup = self._preflight_backup(api, spec, deadline, label)
+                volumes = self._preflight_disks(api, backup)
+                computed = self._source_facts(api, backup, volumes, label) | {"create_started_at": started_at}
+                ours = self._existing_image(api, spec, backup, label)
+                if ours is not None:
+                    say(
+                        f"{label}: adopted image {ours.image.id} ({ours.image.status}) "
+                        "started by an earlier, interrupted run"
+                    )
+                    return self._result(api, spec, ours.image, computed, ours.tags)
+                # From the POST on, every failure deletes what this call started (nothing orphaned).
+                attempt = _Attempt()
+                try:
+                    return self._create_new(api, spec, computed, deadline, label, attempt)
+                except Exception as error:
+                    _add_note(error, self._discard(api, spec, attempt, label))
+                    raise
+
+    def _create_new(
+        self,
+        api: HuaweiClient,
+        spec: ImageSpec,
+        computed: Mapping[str, Any],
+        deadline: float,
+        label: str,
+        attempt: _Attempt,
+    ) -> CreateResult:
+        posted = self._post(api, spec, label)
+        if isinstance(posted, _Found):  # the POST had already succeeded once (retried after a drop)
+            attempt.image_id = posted.image.id
+            return self._result(api, spec, posted.image, computed, posted.tags)
+        attempt.job_id = posted
+        image, tags = self._await_image(api, spec, deadline, label, attempt)
+        wait = "" if image.status == "active" else "; the program waits for it to become active"
+        say(f"{label}: image {image.id} is {image.status}{wait}")
+        return self._result(api, spec, image, {**computed, "job_id": posted}, tags)
 
     def _result(
-        self, api: HuaweiClient, spec: ImageSpec, image: Image, computed: Mapping[str, Any]
+        self,
+        api: HuaweiClient,
+        spec: ImageSpec,
+        image: Image,
+        computed: Mapping[str, Any],
+        tags: Mapping[str, str] | None = None,
     ) -> CreateResult:
         outs = plan.outputs(spec, image, computed)
-        outs.update(self._cloud_values(api, image))
+        outs.update(self._cloud_values(api, image, tags))
         return CreateResult(image.id, outs)
 
-    def _cloud_values(self, api: HuaweiClient, image: Image) -> dict[str, Any]:
+    def _cloud_values(
+        self, api: HuaweiClient, image: Image, tags: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
         """The in-place fields as the cloud has them, so the next diff sees any difference, and the
-        region/project actually used (a later diff compares them when the program sets them)."""
-        tags = plan.user_tags(api.list_image_tags(image.id))
+        region/project actually used (a later diff compares them when the program sets them).
+        `tags`: the image's tags when the caller has just read them (saves a request)."""
+        current = plan.user_tags(api.list_image_tags(image.id) if tags is None else tags)
         return {
             "region": api.settings.region,
             "project_id": api.settings.project_id,
             "name": image.name,
             "description": image.description or None,
-            "tags": tags or None,
+            "tags": current or None,
             "min_ram": image.min_ram,
             "max_ram": image.max_ram,
         }
@@ -204,7 +250,7 @@ class FullEcsImageProvider(ResourceProvider):
     def _preflight_backup(self, api: HuaweiClient, spec: ImageSpec, deadline: float, label: str) -> Backup:
         backup_id = spec.backup_id
 
-        def poll() -> tuple[Backup | None, str]:
+        def poll() -> Seen[Backup]:
             backup = api.get_backup(backup_id)
             if backup is None:
                 raise PreflightError(
@@ -212,16 +258,16 @@ class FullEcsImageProvider(ResourceProvider):
                     "check backup_id: it is a CSBS backup (checkpoint item) id in this region and project",
                 )
             if backup.status in ("protecting", "waiting_protect"):
-                return None, f"CSBS backup {backup_id} is {backup.status} (still being made); waiting"
+                return Seen(None, f"CSBS backup {backup_id} is {backup.status} (still being made); waiting")
             if backup.status != "available":
                 raise PreflightError(
                     f"CSBS backup {backup_id} is {backup.status}; only an available CSBS backup "
                     "can be used to create a full-ECS image",
                     "wait until the backup is available, or choose another backup",
                 )
-            return backup, f"CSBS backup {backup_id} is available"
+            return Seen(backup, f"CSBS backup {backup_id} is available")
 
-        backup: Backup = self._wait(
+        backup = self._wait(
             api,
             poll,
             what=f"CSBS backup {backup_id} to become available",
@@ -272,25 +318,33 @@ class FullEcsImageProvider(ResourceProvider):
             "source_server_status": server.status if server else None,
         }
 
-    def _find_ours(self, api: HuaweiClient, spec: ImageSpec) -> Image | None:
-        for image in api.list_whole_images(spec.backup_id):
-            if api.list_image_tags(image.id).get(MARKER_TAG_KEY) == spec.marker:
-                return image
-        return None
+    def _scan(self, api: HuaweiClient, spec: ImageSpec, skip: Collection[str] = ()) -> _Scan:
+        """The backup's full-ECS images, split into ours (marker tag) and others.
 
-    def _existing_image(self, api: HuaweiClient, spec: ImageSpec, backup: Backup, label: str) -> Image | None:
-        """Our image from an interrupted run (adopt it), or None; an unrelated image is an error."""
-        ours: Image | None = None
+        One list request (one page per 500 images); tags are read only for candidates made from
+        this backup, except those in `skip` (already known not to be ours)."""
+        ours: _Found | None = None
         others: list[str] = []
-        listed = api.list_whole_images(spec.backup_id)
-        for image in listed:
-            if api.list_image_tags(image.id).get(MARKER_TAG_KEY) == spec.marker:
-                ours = image
+        for image in api.list_whole_images(spec.backup_id):
+            if image.id in skip:
+                others.append(image.id)
+                continue
+            tags = api.list_image_tags(image.id)
+            if tags.get(MARKER_TAG_KEY) == spec.marker:
+                ours = _Found(image, tags)
             else:
                 others.append(image.id)
-        listed_ids = {i.id for i in listed}
+        return _Scan(ours, others)
+
+    def _existing_image(
+        self, api: HuaweiClient, spec: ImageSpec, backup: Backup, label: str
+    ) -> _Found | None:
+        """Our image from an interrupted run (adopt it), or None; an unrelated image is an error."""
+        scan = self._scan(api, spec)
+        others = list(scan.others)
+        listed = set(others) | ({scan.ours.image.id} if scan.ours else set())
         for image_id in backup.os_image_ids:  # CSBS's own backup -> image link (extend_info.os_images_data)
-            if image_id not in listed_ids and api.get_image(image_id) is not None:
+            if image_id not in listed and api.get_image(image_id) is not None:
                 others.append(image_id)
         if others:
             raise PreflightError(
@@ -298,64 +352,105 @@ class FullEcsImageProvider(ResourceProvider):
                 "and a CSBS backup can be used to create only one full-ECS image",
                 "to manage that image here, set adopt_image_id to its id; otherwise choose another backup",
             )
-        if ours is not None and ours.status in plan.FAILED_STATUSES:
-            say(f"{label}: deleting failed image {ours.id} ({ours.status}) left by an earlier run")
-            api.delete_image(ours.id)
+        if scan.ours is not None and scan.ours.image.status in plan.FAILED_STATUSES:
+            found = scan.ours.image
+            say(f"{label}: deleting failed image {found.id} ({found.status}) left by an earlier run")
+            self._delete_and_wait(api, found.id, time.monotonic() + self._timing().cleanup, label)
             return None
-        return ours
+        return scan.ours
 
-    def _post(self, api: HuaweiClient, spec: ImageSpec, label: str) -> str | Image:
+    def _post(self, api: HuaweiClient, spec: ImageSpec, label: str) -> str | _Found:
         """The job id, or our image when a retried POST met its own earlier, successful attempt."""
         try:
             job_id = api.create_whole_image(plan.create_body(spec))
         except ApiError as error:
-            ours = self._find_ours(api, spec) if error.code in ALREADY_USED_CODES else None
+            ours = self._scan(api, spec).ours if error.code in ALREADY_USED_CODES else None
             if ours is None:
                 raise
-            say(f"{label}: the create request had already succeeded; adopting its image {ours.id}")
+            say(f"{label}: the create request had already succeeded; adopting its image {ours.image.id}")
             return ours
         say(f"{label}: IMS job {job_id} started")
         return job_id
 
     def _await_image(
-        self, api: HuaweiClient, spec: ImageSpec, job_id: str, deadline: float, label: str
-    ) -> Image:
-        """Polls until the image exists (its id is known), not until it is active: keeps create short."""
+        self, api: HuaweiClient, spec: ImageSpec, deadline: float, label: str, attempt: _Attempt
+    ) -> tuple[Image, Mapping[str, str] | None]:
+        """Polls until the image exists (its id is known), not until it is active: keeps create short.
 
-        def poll() -> tuple[Image | None, str]:
+        IMS names the image in the job only on SUCCESS (API reference 1.2), so while the job runs
+        the image is found by listing the backup's images and matching the marker: one list request
+        per poll, tags read once per candidate. Records what it learns in `attempt` for the cleanup.
+        """
+        job_id = str(attempt.job_id)
+        hint = "raise create_timeout_minutes, then run `pulumi up` again"
+        if time.monotonic() >= deadline:  # e.g. the POST itself answered after the deadline
+            raise WaitTimeoutError(
+                f"the create timeout ran out before IMS job {job_id} named its image", hint
+            )
+        not_ours: set[str] = set()
+
+        def poll() -> Seen[tuple[Image, Mapping[str, str] | None]]:
             job = api.get_job(job_id)
+            attempt.job_ended = job.status in ("SUCCESS", "FAIL")
+            attempt.image_id = job.image_id or attempt.image_id
             if job.status == "FAIL":
-                self._clean_up_failed(api, spec, job.image_id, label)
                 raise JobFailedError(
                     f"IMS job {job_id} failed with {job.error_code or 'no error code'}: "
-                    f"{job.fail_reason or 'no reason given'}; the image it started was deleted",
+                    f"{job.fail_reason or 'no reason given'}",
                     "check that the source ECS was prepared for imaging, " + RESTART_HINT,
                 )
-            image = api.get_image(job.image_id) if job.image_id else self._find_ours(api, spec)
-            percent = f" {job.percent:.0f}%" if job.percent is not None else ""
-            state = f"job {job.status}{percent}" + (f", image {image.status}" if image else "")
-            return image, state
+            tags: Mapping[str, str] | None = None
+            if job.image_id:
+                image = api.get_image(job.image_id)
+            else:
+                scan = self._scan(api, spec, skip=not_ours)
+                not_ours.update(scan.others)
+                image, tags = (scan.ours.image, scan.ours.tags) if scan.ours else (None, None)
+            if image is not None:
+                attempt.image_id = image.id
+            phase, line = plan.progress(job, image)
+            return Seen((image, tags) if image is not None else None, line, phase)
 
-        image: Image = self._wait(
-            api,
-            poll,
-            what=f"IMS job {job_id} to create the image",
-            deadline=deadline,
-            hint="the job may still finish: run `pulumi up` again, it adopts the image this run started",
-            label=label,
+        return self._wait(
+            api, poll, what=f"IMS job {job_id} to create the image", deadline=deadline, hint=hint, label=label
         )
-        return image
 
-    def _clean_up_failed(self, api: HuaweiClient, spec: ImageSpec, image_id: str | None, label: str) -> None:
-        ids = {image_id} if image_id else set()
-        found = self._find_ours(api, spec)
-        if found is not None:
-            ids.add(found.id)
-        for orphan in sorted(ids):
-            say(f"{label}: deleting image {orphan} left by the failed job")
-            api.delete_image(orphan)
+    def _discard(self, api: HuaweiClient, spec: ImageSpec, attempt: _Attempt, label: str) -> str:
+        """Deletes the image this create() started, best effort, within its own short bound.
 
-    def _adopt_explicit(self, api: HuaweiClient, spec: ImageSpec, label: str) -> CreateResult:
+        Returns what happened, for the error message: the image was deleted, none was found, or the
+        cleanup failed (then the message names the image and how to get rid of it)."""
+        image_id = attempt.image_id
+        bound = time.monotonic() + api.timing.cleanup
+        try:
+            with HuaweiClient(api.settings, timing=api.timing, deadline=bound) as cleanup:
+                if image_id is None:
+                    found = self._scan(cleanup, spec).ours
+                    image_id = found.image.id if found else None
+                if image_id is None:
+                    if attempt.job_id is None or attempt.job_ended:
+                        return ""
+                    return (
+                        f"no image of IMS job {attempt.job_id} was found yet; if the job still makes one, "
+                        "it carries this resource's marker tag and the next `pulumi up` adopts it"
+                    )
+                say(f"{label}: deleting image {image_id}, started by this failed create")
+                self._delete_and_wait(cleanup, image_id, bound, label)
+                return f"the image {image_id} it started was deleted"
+        except Exception as error:  # best effort: the original error is what the user must see
+            cause = (
+                error.cause if isinstance(error, FullEcsImageError) else f"{type(error).__name__}: {error}"
+            )
+            what = f"image {image_id}" if image_id else "the image it started"
+            return (
+                f"deleting {what} failed too ({cause}); run `pulumi up` again to adopt it (it carries "
+                "this resource's marker tag), or delete it in the IMS console"
+                + (f" (DELETE /v2/images/{image_id})" if image_id else "")
+            )
+
+    def _adopt_explicit(
+        self, api: HuaweiClient, spec: ImageSpec, label: str, started_at: float
+    ) -> CreateResult:
         image_id = str(spec.adopt_image_id)
         image = api.get_image(image_id)
         if image is None:
@@ -376,10 +471,10 @@ class FullEcsImageProvider(ResourceProvider):
             self._converge(api, spec, image)
             image = api.get_image(image_id) or image
         backup = api.get_backup(spec.backup_id)
-        computed: dict[str, Any] = {}
+        computed: dict[str, Any] = {"create_started_at": started_at}
         if backup is not None:
             volumes = {v.source_volume_id: api.get_volume(v.source_volume_id) for v in backup.volume_backups}
-            computed = self._source_facts(api, backup, volumes, label)
+            computed |= self._source_facts(api, backup, volumes, label)
         say(f"{label}: adopted existing image {image_id} ({image.status}) as requested by adopt_image_id")
         return self._result(api, spec, image, computed)
 
@@ -391,6 +486,8 @@ class FullEcsImageProvider(ResourceProvider):
             if image is None:
                 say(f"{_subject(props, id_)} no longer exists; it is removed from the stack")
                 return ReadResult(None, {})
+            # data_disks and the source facts are not re-read: they describe the backup the image
+            # was made from, which cannot change for an existing image.
             outs, inputs = plan.refreshed(props, image, api.list_image_tags(id_))
             return ReadResult(id_, outs, inputs)
 
@@ -410,53 +507,104 @@ class FullEcsImageProvider(ResourceProvider):
             api.batch_image_tags(image.id, "create", to_create)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        spec = ImageSpec.model_validate(_inputs(news))
         label = _subject(news, id_)
-        deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
-        with reported("updating", label), self._client(news, deadline) as api:
+        with reported("updating", label):
+            spec = ImageSpec.model_validate(_inputs(news))
+            deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
+            with self._client(news, deadline) as api:
+                return self._update(api, id_, olds, spec, deadline, label)
 
-            def poll() -> tuple[Image | None, str]:
-                image = api.get_image(id_)
-                if image is None or image.status in plan.FAILED_STATUSES:
-                    raise ImageUnusableError(
-                        f"image {id_} is {image.status if image else 'gone'}",
-                        "run `pulumi up --refresh` to record that and create a new image",
-                    )
-                return (image if image.status == "active" else None), f"image {image.status}"
+    def _update(
+        self,
+        api: HuaweiClient,
+        id_: str,
+        olds: Mapping[str, Any],
+        spec: ImageSpec,
+        deadline: float,
+        label: str,
+    ) -> UpdateResult:
+        def poll() -> Seen[Image]:
+            image = api.get_image(id_)
+            if image is None or image.status in plan.FAILED_STATUSES:
+                raise ImageUnusableError(
+                    f"image {id_} is {image.status if image else 'gone'}",
+                    "run `pulumi up --refresh` to record that and create a new image",
+                )
+            return Seen(image if image.status == "active" else None, f"image {image.status}")
 
-            # IMS only updates active images; an image still being made is waited for first.
-            image: Image = self._wait(
-                api,
-                poll,
-                what=f"image {id_} to become active before updating it",
-                deadline=deadline,
-                hint="run `pulumi up` again later",
-                label=label,
-            )
-            self._converge(api, spec, image)
-            image = api.get_image(id_) or image
-            computed = {field: olds.get(field) for field in plan.OUTPUT_FIELDS}
-            outs = plan.outputs(spec, image, computed)
-            outs.update(self._cloud_values(api, image))
-            return UpdateResult(outs)
+        # IMS only updates active images; an image still being made is waited for first.
+        image = self._wait(
+            api,
+            poll,
+            what=f"image {id_} to become active before updating it",
+            deadline=deadline,
+            hint="run `pulumi up` again later",
+            label=label,
+        )
+        self._converge(api, spec, image)
+        image = api.get_image(id_) or image
+        computed = {field: olds.get(field) for field in plan.OUTPUT_FIELDS}
+        outs = plan.outputs(spec, image, computed)
+        outs.update(self._cloud_values(api, image))
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         label = _subject(props, id_)
         deadline = time.monotonic() + DELETE_TIMEOUT_SECONDS
         with reported("deleting", label), self._client(props, deadline) as api:
-            if not api.delete_image(id_):  # the backup is kept: delete_backup is always false
+            if not self._delete_and_wait(api, id_, deadline, label):
                 say(f"{label} was already gone")
-                return
 
-            def poll() -> tuple[bool | None, str]:
-                image = api.get_image(id_)
-                return (True, "deleted") if image is None else (None, f"status {image.status}, deleting")
+    def _delete_and_wait(self, api: HuaweiClient, image_id: str, deadline: float, label: str) -> bool:
+        """Deletes the image (never its backup: delete_backup is always false) and waits until IMS
+        no longer lists it; False when it was already gone."""
+        if not api.delete_image(image_id):
+            return False
 
-            self._wait(
-                api,
-                poll,
-                what=f"image {id_} to be deleted",
-                deadline=deadline,
-                hint="check the image in the IMS console and run `pulumi destroy` again",
-                label=label,
-            )
+        def poll() -> Seen[bool]:
+            image = api.get_image(image_id)
+            return Seen(True, "deleted") if image is None else Seen(None, f"status {image.status}, deleting")
+
+        self._wait(
+            api,
+            poll,
+            what=f"image {image_id} to be deleted",
+            deadline=deadline,
+            hint="check the image in the IMS console and run the command again",
+            label=label,
+        )
+        return True
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Our image (it carries this resource's marker) and the tags read to recognise it."""
+
+    image: Image
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _Scan:
+    ours: _Found | None
+    others: list[str]
+
+
+@dataclass
+class _Attempt:
+    """What one create() learned after its POST; local to that call, so threads share nothing."""
+
+    job_id: str | None = None
+    image_id: str | None = None
+    job_ended: bool = False
+
+
+def _add_note(error: Exception, note: str) -> None:
+    """Appends what the cleanup did to the error the user sees."""
+    if not note:
+        return
+    if isinstance(error, FullEcsImageError):
+        error.cause = f"{error.cause}; {note}"
+        error.args = (error.message,)
+    else:
+        error.add_note(note)  # shown by traceback.format_exception in `reported`

@@ -26,6 +26,7 @@ class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
     backup_id: pulumi.Output[str]
     name: pulumi.Output[str]
     create_timeout_minutes: pulumi.Output[int]
+    create_started_at: pulumi.Output[float | None]
     region: pulumi.Output[str | None]
     project_id: pulumi.Output[str | None]
 

@@ -8,13 +8,13 @@ the engine sends) and the program process in the component's wait for `active` (
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import SettingsError
 
 NAMESPACE = "huaweicloud"
-SERVICES = ("ims", "csbs", "ecs", "evs")
 
 # Env fallbacks, as the Terraform/Pulumi huaweicloud provider documents them (API reference 5.3).
 _ENV = {
@@ -40,13 +40,13 @@ class Settings:
     insecure: bool = False
     cacert_file: str | None = None
 
-    def endpoint(self, service: str, region: str | None = None) -> str:
+    def endpoint(self, service: str) -> str:
         """Base URL of a service: the endpoints override, else the public pattern for the region."""
         override = self.endpoints.get(service)
         if override:
             url = override if "://" in override else f"https://{override}"
             return url.rstrip("/")
-        return f"https://{service}.{region or self.region}.myhuaweicloud.com"
+        return f"https://{service}.{self.region}.myhuaweicloud.com"
 
     def scoped(self, *, region: str | None, project_id: str | None) -> Settings:
         """The same credentials for the region and project a resource records (replace keys)."""
@@ -111,6 +111,10 @@ def load_settings(get: Callable[[str], str | None], env: Mapping[str, str]) -> S
             )
         endpoints = {str(k): str(v) for k, v in parsed.items()}
 
+    cacert_file = value("cacertFile")
+    if cacert_file is not None:
+        _check_ca_bundle(cacert_file)
+
     return Settings(
         region=required("region"),
         access_key=required("accessKey"),
@@ -119,5 +123,19 @@ def load_settings(get: Callable[[str], str | None], env: Mapping[str, str]) -> S
         endpoints=endpoints,
         security_token=value("securityToken"),
         insecure=(value("insecure") or "false").lower() in ("1", "true", "yes"),
-        cacert_file=value("cacertFile"),
+        cacert_file=cacert_file,
     )
+
+
+def _check_ca_bundle(path: str) -> None:
+    """A CA bundle that cannot be loaded is a settings error naming the key, not a traceback later."""
+    try:
+        ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise SettingsError(
+            f"{NAMESPACE}:cacertFile {path!r} cannot be loaded as a PEM CA bundle ({reason})",
+            f"point `pulumi config set {NAMESPACE}:cacertFile <file>` at a readable PEM file, or unset it",
+            verb="configuring",
+            subject="full-ECS image provider",
+        ) from None

@@ -7,13 +7,14 @@ stack waits concurrently on the program's event loop; 50 images cost about as lo
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .client import AsyncHuaweiClient, PollSchedule, Timing
+from . import plan
+from .client import AsyncHuaweiClient, Job, Timing
 from .errors import ApiError, ImageUnusableError, WaitTimeoutError
+from .polling import Seen, wait_for_async
 from .settings import Settings
 
 REFRESH_HINT = (
@@ -41,60 +42,53 @@ async def wait_until_active(
     log: Callable[[str], None],
     timing: Timing | None = None,
 ) -> ActiveImage:
-    """Polls the job (until SUCCESS) and the image until the image is `active`.
+    """Polls the job's progress (until SUCCESS) and the image until the image is `active`.
 
-    Logs one line per state change; raises ImageUnusableError on a FAIL job or a killed/deleted
-    image, WaitTimeoutError past the timeout. The schedule restarts fast after each change.
+    Logs one line per change (job status and percent, image status); raises ImageUnusableError on
+    a FAIL job or a killed/deleted image, WaitTimeoutError past `timeout_seconds`.
     """
     timing = timing or Timing()
-    schedule: PollSchedule = timing.poll
+    subject = f"full-ECS image {image_id}"
     deadline = time.monotonic() + timeout_seconds
-    job_done = not job_id
-    last_state = ""
-    intervals = schedule.intervals()
+    job_open = bool(job_id)
+
+    def unusable(cause: str) -> ImageUnusableError:
+        return ImageUnusableError(cause, REFRESH_HINT, verb="waiting for", subject=subject)
+
     async with AsyncHuaweiClient(settings, timing=timing, deadline=deadline) as api:
-        while True:
-            job_state = ""
-            if job_id and not job_done:
+
+        async def poll() -> Seen[ActiveImage]:
+            nonlocal job_open
+            job: Job | None = None
+            if job_open and job_id:
                 try:
                     job = await api.get_job(job_id)
                 except ApiError as error:
                     if error.status != 404:
                         raise
-                    job_done = True  # jobs expire; the image status alone decides from here
-                    continue
-                if job.status == "FAIL":
-                    raise ImageUnusableError(
+                    # jobs expire; the image status alone decides from here
+                job_open = job is not None and job.status not in ("SUCCESS", "FAIL")
+                if job is not None and job.status == "FAIL":
+                    raise unusable(
                         f"IMS job {job_id} failed with {job.error_code or 'no error code'}: "
-                        f"{job.fail_reason or 'no reason given'}",
-                        REFRESH_HINT,
-                        verb="waiting for",
-                        subject=f"full-ECS image {image_id}",
+                        f"{job.fail_reason or 'no reason given'}"
                     )
-                job_done = job.status == "SUCCESS"
-                percent = f" {job.percent:.0f}%" if job.percent is not None else ""
-                job_state = f"job {job.status}{percent}, "
             image = await api.get_image(image_id)
-            if image is None or image.status in ("killed", "deleted"):
-                raise ImageUnusableError(
-                    f"the image is {image.status if image else 'gone (deleted outside Pulumi)'}",
-                    REFRESH_HINT,
-                    verb="waiting for",
-                    subject=f"full-ECS image {image_id}",
-                )
-            state = f"{job_state}image {image.status}"
-            if state != last_state:
-                log(state)
-                last_state = state
-                intervals = schedule.intervals()
-            if image.status == "active":
-                return ActiveImage(image.id, image.status, image.min_disk, image.os_version)
-            interval = next(intervals)
-            if time.monotonic() + interval >= deadline:
-                raise WaitTimeoutError(
-                    f"the image is still {image.status} after {timeout_seconds / 60:.0f} minutes",
-                    "raise create_timeout_minutes, or run `pulumi up` again to keep waiting (it is kept)",
-                    verb="waiting for",
-                    subject=f"full-ECS image {image_id}",
-                )
-            await asyncio.sleep(interval)
+            if image is None or image.status in plan.FAILED_STATUSES:
+                raise unusable(f"the image is {image.status if image else 'gone (deleted outside Pulumi)'}")
+            phase, line = plan.progress(job, image)
+            done = image.status == "active"
+            result = ActiveImage(image.id, image.status, image.min_disk, image.os_version) if done else None
+            return Seen(result, line, phase)
+
+        try:
+            return await wait_for_async(
+                poll,
+                what="the image to become active within create_timeout_minutes",
+                deadline=deadline,
+                schedule=timing.poll,
+                on_line=log,
+                hint="raise create_timeout_minutes, or run `pulumi up` again to keep waiting (it is kept)",
+            )
+        except WaitTimeoutError as error:
+            raise error.in_context("waiting for", subject) from None

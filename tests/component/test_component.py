@@ -97,7 +97,7 @@ def test_component_waits_until_active_and_exposes_outputs(sim: RunningSimulator)
     dynamic = mocks.registered[1]
     assert dynamic.name == "web-image"
     assert len(dynamic.inputs["marker"]) == 32
-    assert sim.control.calls()["ims.show_job"] >= 1  # the wait ran in the program
+    assert sim.control.calls()["ims.show_job_progress"] >= 1  # the wait ran in the program
 
 
 @pytest.mark.usefixtures("program_config")

@@ -339,6 +339,6 @@ def test_throttling_and_5xx_during_create_are_retried(
     sim: RunningSimulator, provider: FullEcsImageProvider
 ) -> None:
     sim.control.inject_fault("throttle", route="ims.create_whole_image", count=1)
-    sim.control.inject_fault("error", route="ims.show_job", count=2, status=503)
+    sim.control.inject_fault("error", route="ims.show_job_progress", count=2, status=503)
     result = provider.create(image_props(seed.BACKUP_AVAILABLE))
     assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]

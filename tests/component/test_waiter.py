@@ -89,7 +89,9 @@ def test_wait_times_out(sim: RunningSimulator, provider: FullEcsImageProvider, s
     sim.control.set_job_seconds(60)
     created = provider.create(image_props(seed.BACKUP_AVAILABLE))
     lines: list[str] = []
-    with pytest.raises(WaitTimeoutError, match=r"still (queued|saving)"):
+    with pytest.raises(
+        WaitTimeoutError, match=r"active within create_timeout_minutes .last state: image (queued|saving)"
+    ):
         asyncio.run(
             wait_until_active(settings, image_id=created.id, job_id=None, timeout_seconds=0.3,
                               log=lines.append, timing=QUICK)
