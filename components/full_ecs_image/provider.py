@@ -31,6 +31,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pydantic import ValidationError
 
 from . import plan
 from .client import Backup, HuaweiClient, Image, Timing, Volume
@@ -38,12 +39,13 @@ from .errors import (
     ApiError,
     FullEcsImageError,
     ImageUnusableError,
+    InputValidationError,
     JobFailedError,
     PreflightError,
     SettingsError,
     WaitTimeoutError,
 )
-from .models import MARKER_TAG_KEY, ImageSpec, validate_known_fields
+from .models import MARKER_TAG_KEY, ImageSpec, format_problems, problems_from, validate_known_fields
 from .polling import Seen, wait_for
 from .settings import NAMESPACE, Settings, load_settings
 
@@ -85,6 +87,17 @@ def reported(verb: str, subject: str) -> Iterator[None]:
 
 def _inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k in ImageSpec.model_fields}
+
+
+def _spec(props: Mapping[str, Any]) -> ImageSpec:
+    """The validated inputs; check() normally rejected bad ones already, but a verb still answers
+    with every broken rule in one line rather than pydantic's multi-line dump."""
+    try:
+        return ImageSpec.model_validate(_inputs(props))
+    except ValidationError as error:
+        raise InputValidationError(
+            f"invalid input(s): {format_problems(problems_from(error))}", "fix the inputs listed above"
+        ) from None
 
 
 def _subject(props: Mapping[str, Any], image_id: str | None = None) -> str:
@@ -175,7 +188,7 @@ class FullEcsImageProvider(ResourceProvider):
         started_at = time.time()  # recorded: the program's wait shares this create's timeout budget
         subject = f"full-ECS image {props.get('name')!r} from CSBS backup {props.get('backup_id')}"
         with reported("creating", subject):
-            spec = ImageSpec.model_validate(_inputs(props))
+            spec = _spec(props)
             label = f"full-ECS image {spec.name!r}"
             deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
             with self._client(props, deadline) as api:
@@ -509,7 +522,7 @@ class FullEcsImageProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         label = _subject(news, id_)
         with reported("updating", label):
-            spec = ImageSpec.model_validate(_inputs(news))
+            spec = _spec(news)
             deadline = time.monotonic() + spec.create_timeout_minutes * self._timing().minute
             with self._client(news, deadline) as api:
                 return self._update(api, id_, olds, spec, deadline, label)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import ssl
+from pathlib import Path
 
+import certifi
 import httpx
 import pytest
 
@@ -11,11 +14,15 @@ from components.full_ecs_image.client import (
     FAST_TIMING,
     HuaweiClient,
     PollSchedule,
+    Retry,
     Timing,
     api_error,
+    backoff,
+    judge,
     prepare,
     retry_delay,
     sign,
+    tls_verify,
 )
 from components.full_ecs_image.errors import ApiError, SettingsError, TransportError
 from components.full_ecs_image.settings import Settings, load_settings
@@ -180,3 +187,47 @@ def test_get_image_returns_none_when_gone(sim: RunningSimulator) -> None:
     assert existing is not None
     assert existing.whole_image is True
     assert existing.backup_id == seed.BACKUP_USED
+
+
+def test_judge_returns_success_retries_429_5xx_and_transport_and_raises_the_rest() -> None:
+    ok = httpx.Response(200, json={})
+    assert judge("op", 1, ok, ()) is ok
+    gone = httpx.Response(404, json={})
+    assert judge("op", 1, gone, (404,)) is gone
+    throttled = judge("op", 1, httpx.Response(429, headers={"Retry-After": "2"}, json={}), ())
+    assert isinstance(throttled, Retry)
+    assert throttled.retry_after == "2"
+    assert isinstance(judge("op", 3, httpx.ConnectError("refused"), ()), Retry)
+    with pytest.raises(ApiError, match="HTTP 400"):
+        judge("op", 1, httpx.Response(400, json={"error": {"code": "IMG.0001", "message": "bad"}}), ())
+
+
+def test_backoff_stops_at_max_attempts_and_before_the_deadline() -> None:
+    timing = Timing(retry_base=1.0, retry_cap=1.0, max_attempts=3)
+    retry = Retry(TransportError("gone"), "1")
+    assert backoff(timing, 1, retry, None, now=0.0) == 1.0
+    with pytest.raises(TransportError):
+        backoff(timing, 3, retry, None, now=0.0)  # attempts used up
+    with pytest.raises(TransportError):
+        backoff(timing, 1, retry, deadline=10.5, now=10.0)  # the sleep would pass the deadline
+
+
+def full_config(**extra: str) -> dict[str, str]:
+    return {"region": "r", "accessKey": "a", "secretKey": "s", "projectId": "p", **extra}
+
+
+def test_missing_ca_bundle_is_a_settings_error_naming_the_key(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.pem")
+    with pytest.raises(SettingsError, match=r"huaweicloud:cacertFile .*nope\.pem.* cannot be loaded"):
+        load_settings(config_getter(full_config(cacertFile=missing)), {})
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate")
+    with pytest.raises(SettingsError, match=r"huaweicloud:cacertFile"):
+        load_settings(config_getter(full_config(cacertFile=str(garbage))), {})
+
+
+def test_ca_bundle_becomes_an_ssl_context_and_insecure_disables_checks() -> None:
+    settings = load_settings(config_getter(full_config(cacertFile=certifi.where())), {})
+    assert isinstance(tls_verify(settings), ssl.SSLContext)
+    assert tls_verify(load_settings(config_getter(full_config(insecure="true")), {})) is False
+    assert tls_verify(load_settings(config_getter(full_config()), {})) is True

@@ -138,7 +138,13 @@ def test_output_inputs_are_left_to_check() -> None:
         return image.backup_id
 
     run(check)  # "x" is not a UUID, but as an Output it is the provider's check() that rejects it
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
+    dynamic = mocks.registered[1]
+    assert dynamic.inputs["backup_id"] == "x"  # passed through, not rejected at construction
+    inputs = {k: v for k, v in dynamic.inputs.items() if k != "__provider"}
+    failures = FullEcsImageProvider().check({}, inputs).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("backup_id", "must be a UUID such as 0a1b2c3d-0000-4000-8000-000000000001")
+    ]
 
 
 @pytest.mark.usefixtures("program_config")
@@ -200,4 +206,19 @@ def test_example_stack_program_registers_one_component(sim: RunningSimulator) ->
         pulumi.runtime.set_all_config({})
     assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
     assert mocks.registered[1].inputs["tags"] == {"env": "prod"}
+    assert "create_timeout_minutes" not in mocks.registered[1].inputs  # unset: check() fills 30
     assert sim.control.calls() == {}
+
+
+def test_example_stack_rejects_a_zero_timeout() -> None:
+    """createTimeoutMinutes: 0 is reported, not silently replaced by the default."""
+    use_mocks(CloudBackedMocks(None), preview=True)
+    pulumi.runtime.set_config("full-ecs-image:backupId", seed.BACKUP_AVAILABLE)
+    pulumi.runtime.set_config("full-ecs-image:imageName", "web01-full")
+    pulumi.runtime.set_config("full-ecs-image:createTimeoutMinutes", "0")
+    program = Path(__file__).resolve().parents[2] / "__main__.py"
+    try:
+        with pytest.raises(InputValidationError, match=r"create_timeout_minutes: Input should be greater"):
+            runpy.run_path(str(program))
+    finally:
+        pulumi.runtime.set_all_config({})

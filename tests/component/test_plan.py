@@ -1,10 +1,11 @@
-"""Pure functions: request bodies, patch operations, tag changes, the diff decision."""
+"""Pure functions: request bodies, patch operations, tag changes, the diff decision, waits."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from components.full_ecs_image.client import Backup, Image, Volume, VolumeBackup
+from components.full_ecs_image import plan
+from components.full_ecs_image.client import Backup, Image, Job, PollSchedule, Volume, VolumeBackup
 from components.full_ecs_image.models import MARKER_TAG_KEY, ImageSpec
 from components.full_ecs_image.plan import (
     as_add,
@@ -15,6 +16,7 @@ from components.full_ecs_image.plan import (
     patch_operations,
     tag_changes,
 )
+from components.full_ecs_image.polling import PollState
 
 BACKUP = "c0000000-0000-4000-8000-000000000001"
 OTHER_BACKUP = "c0000000-0000-4000-8000-000000000002"
@@ -145,3 +147,34 @@ def test_data_disks_lists_non_bootable_volumes_with_types() -> None:
     )
     volumes = {"d1": Volume(id="d1", size=100, volume_type="SSD"), "sys": None}
     assert data_disks(backup, volumes) == [{"id": "d1", "size": 100, "type": "SSD"}]
+
+
+def test_wait_budget_is_one_budget_on_the_creating_run() -> None:
+    program_start, create_start = 1000.0, 1010.0
+    # created by this run, 4 minutes ago: 30 - 4 minutes are left for the wait
+    assert plan.wait_budget(create_start, 30, program_start, create_start + 240) == 26 * 60
+    assert plan.wait_budget(create_start, 1, program_start, create_start + 300) == 0.0
+    # created by an earlier run (still saving after a timeout), or unknown: a fresh full wait
+    assert plan.wait_budget(900.0, 30, program_start, 5000.0) == 30 * 60
+    assert plan.wait_budget(None, 30, program_start, 5000.0) == 30 * 60
+
+
+def test_progress_phase_excludes_the_percent() -> None:
+    job = Job(job_id="j", status="RUNNING", percent=41.6)
+    image = Image.from_api({"id": "i", "status": "saving"})
+    assert plan.progress(job, image) == ("job RUNNING, image saving", "job RUNNING 42%, image saving")
+    assert plan.progress(None, image) == ("image saving", "image saving")
+
+
+def test_poll_state_restarts_the_schedule_only_on_a_new_phase() -> None:
+    state = PollState(PollSchedule(1.0, 2.0, 8.0))
+
+    def step(line: str, phase: str) -> tuple[str | None, float]:
+        printed = state.observe(line, phase)
+        return printed, state.next_interval(what="x", deadline=1e9, hint="", now=0.0)
+
+    assert step("job RUNNING 10%", "job RUNNING") == ("job RUNNING 10%", 1.0)
+    assert step("job RUNNING 20%", "job RUNNING") == ("job RUNNING 20%", 2.0)  # printed, not reset
+    assert step("job RUNNING 20%", "job RUNNING") == (None, 4.0)  # nothing new: not printed
+    assert step("job RUNNING 30%", "job RUNNING") == ("job RUNNING 30%", 8.0)
+    assert step("job SUCCESS 100%", "job SUCCESS") == ("job SUCCESS 100%", 1.0)  # new phase: reset

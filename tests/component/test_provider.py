@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import threading
-import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from components.full_ecs_image.client import FAST_TIMING, HuaweiClient, Image, PollSchedule, Timing
 from components.full_ecs_image.errors import (
+    ApiError,
     FullEcsImageError,
     ImageUnusableError,
     JobFailedError,
@@ -24,8 +27,6 @@ from simulator import seed
 from simulator.testing import RunningSimulator
 
 from .helpers import configured, image_props, provider_settings, sim_config
-
-ECS_MUTATING_PREFIX = "ecs."
 
 
 def images_from(sim: RunningSimulator, backup_id: str) -> list[dict[str, Any]]:
@@ -47,10 +48,8 @@ def test_create_posts_csbs_and_records_the_image(
     assert outs["job_id"]
     assert outs["tags"] == {"env": "prod"}  # the marker is never shown as a user tag
     assert outs["source_server_id"] == seed.SERVER_RUNNING
-    assert outs["data_disks"] == [
-        {"id": d["id"], "size": d["size"], "type": d["type"]} for d in outs["data_disks"]
-    ]
-    assert len(outs["data_disks"]) == 1
+    # web01's one data disk, as the seed describes it (100 GB SSD)
+    assert outs["data_disks"] == [{"id": seed.VOLUME_WEB01_DATA, "size": 100, "type": "SSD"}]
     assert outs["min_disk"] == 40
     assert sim.control.calls()["ims.create_whole_image"] == 1
 
@@ -59,11 +58,24 @@ def test_create_returns_before_the_image_is_active(
     sim: RunningSimulator, provider: FullEcsImageProvider
 ) -> None:
     sim.control.set_job_seconds(30)
-    started = time.monotonic()
     result = provider.create(image_props(seed.BACKUP_TWO_DATA_DISKS))
-    assert time.monotonic() - started < 10
     assert (result.outs or {})["status"] in ("queued", "saving")
     assert len((result.outs or {})["data_disks"]) == 2
+    assert (result.outs or {})["create_started_at"] > 0
+
+
+def test_create_finds_a_running_jobs_image_with_one_list_and_one_tag_read(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # While the job runs IMS does not name the image in the job (reference 1.2): create() lists the
+    # backup's images once per poll and reads tags only for candidates, reusing them for the outputs.
+    sim.control.set_job_seconds(30)
+    result = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]
+    calls = sim.control.calls()
+    assert calls["ims.show_job_progress"] == 1
+    assert calls["ims.list_images"] == 2  # the preflight's one-image check, then the first poll
+    assert calls["ims.list_image_tags"] == 1  # our candidate, once
 
 
 def test_create_marks_the_image_with_the_marker_tag(
@@ -124,7 +136,8 @@ def test_stopped_source_server_is_reported_and_never_started(
 ) -> None:
     provider.create(image_props(seed.BACKUP_STOPPED_SERVER))
     assert "is stopped (SHUTOFF); it stays stopped" in capsys.readouterr().out
-    assert not [route for route in sim.control.mutating_calls() if route.startswith(ECS_MUTATING_PREFIX)]
+    # The one write is the image itself: no ECS start/stop/reboot/OS route is ever called.
+    assert sim.control.mutating_calls() == {"ims.create_whole_image": 1}
     server = next(s for s in sim.control.state()["servers"] if s["id"] == seed.SERVER_STOPPED)
     assert server["status"] == "SHUTOFF"
 
@@ -148,6 +161,51 @@ def test_failed_job_deletes_the_image_it_left_behind(
         provider.create(image_props(seed.BACKUP_AVAILABLE))
     assert images_from(sim, seed.BACKUP_AVAILABLE) == []
     assert sim.control.mutating_calls().get("ims.delete_image") == 1
+
+
+def test_error_after_the_image_id_is_known_deletes_the_image(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # The job ends at once, so its id is known; reading the new image's tags then keeps failing.
+    sim.control.inject_fault("error", route="ims.list_image_tags", count=10, status=500)
+    with pytest.raises(ApiError, match=r"GET image tags returned HTTP 500") as error:
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert images_from(sim, seed.BACKUP_AVAILABLE) == []
+    assert sim.control.mutating_calls()["ims.delete_image"] == 1
+    assert re.search(r"the image [0-9a-f-]{36} it started was deleted", str(error.value))
+    assert str(error.value).startswith("error creating full-ECS image 'web01-full'")
+
+
+def test_timeout_before_the_image_id_is_known_deletes_the_image_by_its_marker(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # The POST answers after the whole create budget (0.3 s here) is spent: no poll named the image.
+    provider.timing = dataclasses.replace(FAST_TIMING, minute=0.3)
+    sim.control.set_job_seconds(30)
+    sim.control.inject_fault("slow", route="ims.create_whole_image", delay_seconds=0.6)
+    with pytest.raises(WaitTimeoutError, match=r"create timeout ran out before IMS job \w+ named its image"):
+        provider.create(image_props(seed.BACKUP_AVAILABLE, create_timeout_minutes=1))
+    assert images_from(sim, seed.BACKUP_AVAILABLE) == []
+    assert sim.control.mutating_calls() == {"ims.create_whole_image": 1, "ims.delete_image": 1}
+
+
+def test_failed_cleanup_names_the_image_and_a_rerun_adopts_it(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    sim.control.inject_fault("error", route="ims.list_image_tags", count=6, status=500)
+    sim.control.inject_fault("error", route="ims.delete_image", count=6, status=503)
+    props = image_props(seed.BACKUP_AVAILABLE)
+    with pytest.raises(ApiError) as error:
+        provider.create(props)
+    [left] = images_from(sim, seed.BACKUP_AVAILABLE)
+    message = str(error.value)
+    assert f"deleting image {left['id']} failed too" in message
+    assert "run `pulumi up` again to adopt it" in message
+    assert f"DELETE /v2/images/{left['id']}" in message
+    sim.control.clear_faults()
+    sim.control.clear_calls()
+    assert provider.create(props).id == left["id"]  # the marker lets the re-run adopt it
+    assert "ims.create_whole_image" not in sim.control.calls()
 
 
 def test_adopts_its_own_image_after_an_interrupted_run(
@@ -342,3 +400,38 @@ def test_throttling_and_5xx_during_create_are_retried(
     sim.control.inject_fault("error", route="ims.show_job_progress", count=2, status=503)
     result = provider.create(image_props(seed.BACKUP_AVAILABLE))
     assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]
+
+
+def test_invalid_props_reaching_create_are_a_clean_error(provider: FullEcsImageProvider) -> None:
+    # check() normally rejects these first; create() must still answer in one line, not a traceback.
+    with pytest.raises(FullEcsImageError, match=r"^error creating full-ECS image 'x' .*backup_id"):
+        provider.create(image_props("not-a-uuid", name="x"))
+
+
+def test_one_provider_serves_four_threads_at_once(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    """The provider host runs up to 4 verbs at once on one configured provider instance."""
+    sim.control.set_backup_status(seed.BACKUP_PROTECTING, "available")
+    backups = [
+        seed.BACKUP_AVAILABLE,
+        seed.BACKUP_TWO_DATA_DISKS,
+        seed.BACKUP_STOPPED_SERVER,
+        seed.BACKUP_PROTECTING,
+    ]
+    start = threading.Barrier(len(backups))
+
+    def lifecycle(index: int) -> tuple[str, str, bool]:
+        props = image_props(backups[index], name=f"image-{index}", marker=f"{index:032x}")
+        start.wait()
+        created = provider.create(props)
+        read = provider.read(created.id, dict(created.outs or {}))
+        provider.delete(created.id, dict(created.outs or {}))
+        return created.id, (read.outs or {})["backup_id"], bool(images_from(sim, backups[index]))
+
+    with ThreadPoolExecutor(max_workers=len(backups)) as pool:
+        results = list(pool.map(lifecycle, range(len(backups))))
+    assert len({image_id for image_id, _, _ in results}) == len(backups)
+    assert [backup for _, backup, _ in results] == backups
+    assert [left for _, _, left in results] == [False] * len(backups)
+    assert sim.control.mutating_calls() == {"ims.create_whole_image": 4, "ims.delete_image": 4}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -111,3 +112,26 @@ def test_an_expired_job_does_not_fail_the_wait(provider: FullEcsImageProvider, s
     created = provider.create(image_props(seed.BACKUP_AVAILABLE))
     result, _ = wait(settings, created.id, "00000000000000000000000000000000")
     assert result.status == "active"
+
+
+def test_a_long_job_shows_its_percent_without_polling_faster(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    """The percent rises on every poll; only job/image status changes restart the fast polling.
+
+    The job lasts 1 s and the schedule goes 0.01 s -> cap 0.1 s: about 10 polls at the cap plus a
+    short ramp after each of the 3 phase changes, 2 requests each. Restarting on every new percent
+    (round 1) polled every 0.01 s, i.e. far more than the bound below.
+    """
+    sim.control.set_job_seconds(1.0)
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.clear_calls()
+    timing = Timing(PollSchedule(0.01, 2.0, 0.1), retry_base=0.0)
+    result, lines = wait(settings, created.id, (created.outs or {})["job_id"], timing)
+    assert result.status == "active"
+    calls = sim.control.calls()
+    assert set(calls) == {"ims.show_job_progress", "ims.list_images"}
+    assert sum(calls.values()) <= 2 * (10 + 3 * 4 + 4)
+    assert any(re.fullmatch(r"job (INIT|RUNNING) \d+%, image (queued|saving)", line) for line in lines)
+    assert lines[-1] == "job SUCCESS 100%, image active"
+    assert len(lines) == len(set(lines))
