@@ -229,7 +229,8 @@ def test_destroy_deletes_the_image_and_keeps_the_backup(engine: EngineStack) -> 
 
 def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: EngineStack) -> None:
     # Hold the provider in its wait right after the create POST, then kill the whole engine process tree.
-    engine.sim.control.inject_fault("slow", route="ims.show_job", count=1000, delay_seconds=5.0)
+    # create() follows the job through the progress API (ims.show_job_progress) once the POST is made.
+    engine.sim.control.inject_fault("slow", route="ims.show_job_progress", count=1000, delay_seconds=5.0)
     process = subprocess.Popen(
         [str(engine.engine_bin / "pulumi"), "up", "--yes", "--skip-preview", "--non-interactive"],
         cwd=engine.work_dir,
