@@ -209,7 +209,7 @@ def write_simulator_state(path: Path, count: int) -> list[str]:
     from simulator.seed import BACKUP_AVAILABLE, build
     from simulator.state import StateFile
 
-    state = build("default", SIM_PROJECT_ID)
+    state = build("default", SIM_PROJECT_ID, SIM_REGION)
     template = state.backups[BACKUP_AVAILABLE]
     backup_ids = []
     for index in range(count):
