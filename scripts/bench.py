@@ -28,7 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from demo import SERVICES, SIM_ACCESS_KEY, SIM_PROJECT_ID, SIM_REGION, SIM_SECRET_KEY, wait_for_listening_line
+from demo import (
+    SERVICES,
+    SIM_ACCESS_KEY,
+    SIM_PROJECT_ID,
+    SIM_REGION,
+    SIM_SECRET_KEY,
+    pulumi_env,
+    wait_for_listening_line,
+)
 from demo import bootstrap_engine as demo_bootstrap_engine
 
 if TYPE_CHECKING:
@@ -113,15 +121,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(images: int, job_seconds: float, parallel: int) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
-    env = bench_env(bootstrap_engine())
+    bin_dir = bootstrap_engine()
     for stale in ("state", "home", "program", "logs", "simulator.json"):
         path = BENCH / stale
         if path.is_dir():
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
-    for directory in ("state", "home", "program", "logs"):
+    for directory in ("program", "logs"):
         (BENCH / directory).mkdir(parents=True)
+    env = bench_env(bin_dir)  # makes state/ and home/
     program = prepare_program()
     backup_ids = write_simulator_state(BENCH / "simulator.json", images)
     simulator, url = start_simulator(job_seconds)
@@ -168,24 +177,10 @@ def bootstrap_engine() -> Path:
 
 
 def bench_env(bin_dir: Path) -> dict[str, str]:
-    """The demo's environment (see scripts/demo.py), with its backend and PULUMI_HOME in .bench/."""
-    env = dict(os.environ)
-    venv_bin = Path(sys.executable).parent
-    env.update(
-        {
-            "PATH": os.pathsep.join([str(bin_dir), str(venv_bin), env.get("PATH", "")]),
-            "PULUMI_HOME": str(BENCH / "home"),
-            "PULUMI_BACKEND_URL": (BENCH / "state").as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": BENCH_PASSPHRASE,
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            # The program and the provider process import `components` from this working tree.
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-        }
-    )
-    for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_REGION_NAME", "HW_PROJECT_ID"):
-        env.pop(name, None)  # the stack config is the only credential source
-    env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)
+    """The demo's environment (scripts/demo.py), with its backend and PULUMI_HOME in .bench/."""
+    env = pulumi_env(bin_dir, root=BENCH, passphrase=BENCH_PASSPHRASE)
+    # The program and the provider process import `components` from this working tree.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 
 

@@ -107,17 +107,17 @@ def bootstrap_engine() -> Path:
     return Path(lines[-1])
 
 
-def pulumi_env(bin_dir: Path) -> dict[str, str]:
-    """The environment every `pulumi` command of the demo runs with."""
+def pulumi_env(bin_dir: Path, root: Path = DEMO, passphrase: str = DEMO_PASSPHRASE) -> dict[str, str]:
+    """The environment every `pulumi` command runs with: file backend and PULUMI_HOME under `root`."""
     env = dict(os.environ)
     venv_bin = Path(sys.executable).parent
     env.update(
         {
             # Our CLI and its Python plugins first, then the venv's python (for the dynamic-provider shim).
             "PATH": os.pathsep.join([str(bin_dir), str(venv_bin), env.get("PATH", "")]),
-            "PULUMI_HOME": str(DEMO / "home"),
-            "PULUMI_BACKEND_URL": (DEMO / "state").as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
+            "PULUMI_HOME": str(root / "home"),
+            "PULUMI_BACKEND_URL": (root / "state").as_uri(),
+            "PULUMI_CONFIG_PASSPHRASE": passphrase,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         }
@@ -125,9 +125,9 @@ def pulumi_env(bin_dir: Path) -> dict[str, str]:
     # The stack config is the only credential source the demo should use.
     for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_REGION_NAME", "HW_PROJECT_ID"):
         env.pop(name, None)
-    env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)  # only the demo passphrase applies
-    (DEMO / "state").mkdir(parents=True, exist_ok=True)
-    (DEMO / "home").mkdir(parents=True, exist_ok=True)
+    env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)  # only the given passphrase applies
+    (root / "state").mkdir(parents=True, exist_ok=True)
+    (root / "home").mkdir(parents=True, exist_ok=True)
     return env
 
 
