@@ -55,11 +55,16 @@ class PollSchedule:
 
     The defaults notice a job that ends in a few seconds within about a second, and settle at one
     request per image every 10 s for long waits (Terraform polls every 10-15 s; API reference 6).
+    `first` and `cap` also bound the sleeps sized from a job's percent (polling.PollState).
+    `jitter`: each sleep is scaled by a random factor in [1 - jitter, 1 + jitter], so 50 waiters
+    started together drift apart instead of hitting IMS's rate limit (APIG.0308) in lockstep; 0
+    disables it (tests that count requests).
     """
 
     first: float = 0.5
     factor: float = 1.5
     cap: float = 10.0
+    jitter: float = 0.2
 
     def intervals(self) -> Iterator[float]:
         interval = self.first
@@ -85,7 +90,7 @@ class Timing:
 
 
 FAST_TIMING = Timing(
-    PollSchedule(0.0, 1.0, 0.0), retry_base=0.0, retry_cap=0.0, request_timeout=10.0, cleanup=10.0
+    PollSchedule(0.0, 1.0, 0.0, jitter=0.0), retry_base=0.0, retry_cap=0.0, request_timeout=10.0, cleanup=10.0
 )
 
 

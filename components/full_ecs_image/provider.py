@@ -422,7 +422,7 @@ class FullEcsImageProvider(ResourceProvider):
             if image is not None:
                 attempt.image_id = image.id
             phase, line = plan.progress(job, image)
-            return Seen((image, tags) if image is not None else None, line, phase)
+            return Seen((image, tags) if image is not None else None, line, phase, job.percent)
 
         return self._wait(
             api, poll, what=f"IMS job {job_id} to create the image", deadline=deadline, hint=hint, label=label

@@ -42,10 +42,13 @@ async def wait_until_active(
     log: Callable[[str], None],
     timing: Timing | None = None,
 ) -> ActiveImage:
-    """Polls the job's progress (until SUCCESS) and the image until the image is `active`.
+    """Polls the job's progress until it ends, then the image until it is `active`.
 
-    Logs one line per change (job status and percent, image status); raises ImageUnusableError on
-    a FAIL job or a killed/deleted image, WaitTimeoutError past `timeout_seconds`.
+    While the job is open (INIT/RUNNING) only the job is read: one request per round, and the
+    image exists already (create() saw it). The image is read once the job reaches SUCCESS (or
+    when there is no job, or it expired), then only while it is not active yet. Logs one line per
+    change (job status and percent, then image status); raises ImageUnusableError on a FAIL job or
+    a killed/deleted image, WaitTimeoutError past `timeout_seconds`.
     """
     timing = timing or Timing()
     subject = f"full-ECS image {image_id}"
@@ -69,10 +72,15 @@ async def wait_until_active(
                     # jobs expire; the image status alone decides from here
                 job_open = job is not None and job.status not in ("SUCCESS", "FAIL")
                 if job is not None and job.status == "FAIL":
+                    # The job's reason is the useful part; the image's state is recorded by the
+                    # refresh the error asks for, so it is not read here.
                     raise unusable(
                         f"IMS job {job_id} failed with {job.error_code or 'no error code'}: "
                         f"{job.fail_reason or 'no reason given'}"
                     )
+                if job is not None and job_open:
+                    phase, line = plan.progress(job, None)
+                    return Seen(None, line, phase, job.percent)
             image = await api.get_image(image_id)
             if image is None or image.status in plan.FAILED_STATUSES:
                 raise unusable(f"the image is {image.status if image else 'gone (deleted outside Pulumi)'}")

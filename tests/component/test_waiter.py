@@ -17,7 +17,7 @@ from simulator.testing import RunningSimulator
 
 from .helpers import image_props
 
-QUICK = Timing(PollSchedule(0.05, 1.5, 0.2), retry_base=0.0)
+QUICK = Timing(PollSchedule(0.05, 1.5, 0.2), retry_base=0.0)  # jittered, as in real use
 
 
 def wait(
@@ -114,24 +114,51 @@ def test_an_expired_job_does_not_fail_the_wait(provider: FullEcsImageProvider, s
     assert result.status == "active"
 
 
-def test_a_long_job_shows_its_percent_without_polling_faster(
+def test_a_long_job_costs_one_job_read_per_round_and_one_image_read(
     sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
 ) -> None:
-    """The percent rises on every poll; only job/image status changes restart the fast polling.
+    """While the job is open only its progress is read; the image once, when the job succeeds.
 
-    The job lasts 1 s and the schedule goes 0.01 s -> cap 0.1 s: about 10 polls at the cap plus a
-    short ramp after each of the 3 phase changes, 2 requests each. Restarting on every new percent
-    (round 1) polled every 0.01 s, i.e. far more than the bound below.
+    The job lasts 1 s; the sleeps are half the remaining time the percent predicts, within
+    [0.01 s, 0.25 s]: about 3 at the cap, then halving to the floor near the end: 9 job reads measured.
+    Round 2 read the job AND the image every round and restarted at the floor on each phase
+    change: about 2 x 12 requests here (33 per image in `make bench`).
     """
     sim.control.set_job_seconds(1.0)
     created = provider.create(image_props(seed.BACKUP_AVAILABLE))
     sim.control.clear_calls()
-    timing = Timing(PollSchedule(0.01, 2.0, 0.1), retry_base=0.0)
+    timing = Timing(PollSchedule(0.01, 2.0, 0.25, jitter=0.0), retry_base=0.0)
     result, lines = wait(settings, created.id, (created.outs or {})["job_id"], timing)
     assert result.status == "active"
     calls = sim.control.calls()
     assert set(calls) == {"ims.show_job_progress", "ims.list_images"}
-    assert sum(calls.values()) <= 2 * (10 + 3 * 4 + 4)
-    assert any(re.fullmatch(r"job (INIT|RUNNING) \d+%, image (queued|saving)", line) for line in lines)
+    assert calls["ims.list_images"] == 1  # not listed while the job is open
+    assert 3 <= calls["ims.show_job_progress"] <= 18
+    assert any(re.fullmatch(r"job (INIT|RUNNING) \d+%", line) for line in lines)
     assert lines[-1] == "job SUCCESS 100%, image active"
     assert len(lines) == len(set(lines))
+
+
+def test_a_job_already_done_costs_exactly_one_round(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))  # job-seconds 0: done at once
+    sim.control.clear_calls()
+    # A slow schedule: a second round would be visible in the counts (and take 5 s).
+    timing = Timing(PollSchedule(5.0, 1.0, 5.0), retry_base=0.0)
+    result, lines = wait(settings, created.id, (created.outs or {})["job_id"], timing)
+    assert result.status == "active"
+    assert sim.control.calls() == {"ims.show_job_progress": 1, "ims.list_images": 1}
+    assert lines == ["job SUCCESS 100%, image active"]
+
+
+def test_without_a_job_only_the_image_is_read(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    sim.control.set_job_seconds(0.3)
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    sim.control.clear_calls()
+    result, lines = wait(settings, created.id, None)
+    assert result.status == "active"
+    assert set(sim.control.calls()) == {"ims.list_images"}
+    assert lines[-1] == "image active"
