@@ -1,5 +1,6 @@
 """The WSGI application: gateway checks (faults, rate limits, body size, AK/SK, project), dispatch to
-the service handlers under one lock, persistence after every change, and clean error bodies."""
+the service handlers under one lock, persistence after every change (never after a read), and clean error
+bodies."""
 
 from __future__ import annotations
 
@@ -193,12 +194,16 @@ class Simulator:
             self._check_project(request, params)
         with self.lock:
             now = clock.now()
-            self.ims.advance(now)
-            self.ecs.advance(now)
+            progressed = self.ims.advance(now)
+            progressed = self.ecs.advance(now) or progressed
             try:
                 return handler(sim_request, params)
             finally:
-                self.store.save(self.state)
+                # Serialising the whole state costs milliseconds under the lock, so only a write method
+                # (even a failed one: it may have changed something first) or job progress saves it.
+                # GET handlers only read; job progress is time-based and recomputed after a reload anyway.
+                if progressed or method in control.MUTATING:
+                    self.store.save(self.state)
 
     def _gateway(self, route_name: str, request: Request) -> None:
         """Call counting, injected faults and rate limits, as the API gateway would apply them."""

@@ -58,6 +58,8 @@ class StateFile:
     def __init__(self, path: str | None) -> None:
         self.path = Path(path) if path else None
         self._last = ""
+        self.serialisations = 0  # save() calls that serialised the state (observable cost, for tests)
+        self.writes = 0  # files actually written
 
     def load(self) -> CloudState | None:
         if self.path is None or not self.path.exists():
@@ -76,6 +78,7 @@ class StateFile:
         if self.path is None:
             return
         text = json.dumps(state.to_json(), sort_keys=True)
+        self.serialisations += 1
         if text == self._last:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,3 +93,4 @@ class StateFile:
             Path(tmp).unlink(missing_ok=True)
             raise
         self._last = text
+        self.writes += 1

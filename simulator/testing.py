@@ -107,6 +107,11 @@ class RunningSimulator:
     control: SimulatorControl
     _server: ServerThread
 
+    @property
+    def app(self) -> Simulator:
+        """The in-process application (tests look at its state store)."""
+        return self._server.app
+
     def stop(self) -> None:
         self.control.close()
         self._server.stop()

@@ -170,11 +170,14 @@ class EcsBackend:
         self.job_seconds = 0.0
 
     # ---- jobs --------------------------------------------------------------------------------------
-    def advance(self, now: float) -> None:
-        """Finish every ECS job whose time is up; the server changes only when its job finishes."""
+    def advance(self, now: float) -> bool:
+        """Finish every ECS job whose time is up; the server changes only when its job finishes.
+        True if any job finished (the caller persists the state only then)."""
+        changed = False
         for job in self.jobs.values():
             if job.status != "RUNNING" or now - job.begin_ts < job.duration:
                 continue
+            changed = True
             job.status = "SUCCESS"
             job.end_ts = job.begin_ts + job.duration
             for server_id in job.server_ids:
@@ -186,6 +189,7 @@ class EcsBackend:
                 final = FINAL_STATUS[job.action]
                 if final is not None:
                     server.status = final
+        return changed
 
     def find_job(self, job_id: str) -> EcsJob | None:
         return self.jobs.get(job_id)

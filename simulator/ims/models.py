@@ -249,8 +249,10 @@ class ImsBackend:
         self.fail_next: tuple[str, str, bool] | None = None  # code, reason, keep the image as killed
 
     # ---- lifecycle -------------------------------------------------------------------------------
-    def advance(self, now: float) -> None:
-        """Move every unfinished job (and its image) along its time-based lifecycle."""
+    def advance(self, now: float) -> bool:
+        """Move every unfinished job (and its image) along its time-based lifecycle; True if any job
+        changed status (the caller persists the state only then)."""
+        changed = False
         for job in self.jobs.values():
             if job.status in ("SUCCESS", "FAIL"):
                 continue
@@ -258,10 +260,13 @@ class ImsBackend:
             image = self.images.get(job.image_id) if job.image_id else None
             if elapsed >= job.duration:
                 self._finish(job, image, job.begin_ts + job.duration)
-            elif elapsed >= job.duration * INIT_SHARE:
+                changed = True
+            elif elapsed >= job.duration * INIT_SHARE and job.status != "RUNNING":
                 job.status = "RUNNING"
                 if image is not None:
                     image.status = "saving"
+                changed = True
+        return changed
 
     def _finish(self, job: Job, image: Image | None, at: float) -> None:
         job.end_ts = at
