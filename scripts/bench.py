@@ -35,6 +35,7 @@ from demo import (
     SIM_REGION,
     SIM_SECRET_KEY,
     pulumi_env,
+    simulator_command,
     wait_for_listening_line,
 )
 from demo import bootstrap_engine as demo_bootstrap_engine
@@ -231,27 +232,7 @@ def write_simulator_state(path: Path, count: int) -> list[str]:
 
 def start_simulator(job_seconds: float) -> tuple[subprocess.Popen[bytes], str]:
     log_path = BENCH / "simulator.log"
-    command = [
-        sys.executable,
-        "-m",
-        "simulator",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        "--access-key",
-        SIM_ACCESS_KEY,
-        "--secret-key",
-        SIM_SECRET_KEY,
-        "--project-id",
-        SIM_PROJECT_ID,
-        "--region",
-        SIM_REGION,
-        "--state-file",
-        str(BENCH / "simulator.json"),
-        "--job-seconds",
-        str(job_seconds),
-    ]
+    command = simulator_command("0", BENCH / "simulator.json", job_seconds)
     print(f"==> simulator: job-seconds {job_seconds:g}, state .bench/simulator.json", flush=True)
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)

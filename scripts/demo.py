@@ -205,11 +205,9 @@ def ensure_simulator() -> str:
     return start_simulator("0")
 
 
-def start_simulator(port: str) -> str:
-    url_file, pid_file = DEMO / "simulator.url", DEMO / "simulator.pid"
-    DEMO.mkdir(exist_ok=True)
-    log_path = DEMO / "simulator.log"
-    command = [
+def simulator_command(port: str, state_file: Path, job_seconds: float) -> list[str]:
+    """`python -m simulator` with the made-up demo credentials (shared with scripts/bench.py)."""
+    return [
         sys.executable,
         "-m",
         "simulator",
@@ -226,11 +224,18 @@ def start_simulator(port: str) -> str:
         "--region",
         SIM_REGION,
         "--state-file",
-        str(DEMO / "simulator.json"),
-        # A few seconds per image job, so the demo shows the job and image states a real run goes through.
+        str(state_file),
         "--job-seconds",
-        str(DEMO_JOB_SECONDS),
+        str(job_seconds),
     ]
+
+
+def start_simulator(port: str) -> str:
+    url_file, pid_file = DEMO / "simulator.url", DEMO / "simulator.pid"
+    DEMO.mkdir(exist_ok=True)
+    log_path = DEMO / "simulator.log"
+    # A few seconds per image job, so the demo shows the job and image states a real run goes through.
+    command = simulator_command(port, DEMO / "simulator.json", DEMO_JOB_SECONDS)
     print("==> starting the simulator (state: .demo/simulator.json, log: .demo/simulator.log)", flush=True)
     with log_path.open("w") as log:
         # A new session: the simulator outlives this script and ignores the terminal's Ctrl-C.
