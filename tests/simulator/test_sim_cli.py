@@ -30,22 +30,15 @@ class CliSimulator:
         self.control = SimulatorControl(url)
 
 
+def command(*extra: str) -> list[str]:
+    """`python -m simulator` on a free port with the test credentials, plus `extra` flags."""
+    credentials = ["--access-key", AK, "--secret-key", SK, "--project-id", PROJECT]
+    return [sys.executable, "-m", "simulator", "--port", "0", *credentials, *extra]
+
+
 def start(*extra: str) -> CliSimulator:
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--port",
-            "0",
-            "--access-key",
-            AK,
-            "--secret-key",
-            SK,
-            "--project-id",
-            PROJECT,
-            *extra,
-        ],
+        command(*extra),
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -115,18 +108,7 @@ def test_missing_required_flag_exits_2() -> None:
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "-inf"])
 def test_job_seconds_must_be_finite_and_not_negative(value: str) -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--access-key",
-            AK,
-            "--secret-key",
-            SK,
-            "--project-id",
-            PROJECT,
-            f"--job-seconds={value}",
-        ],
+        command(f"--job-seconds={value}"),
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -208,21 +190,7 @@ def test_unreadable_state_file_is_a_clear_error(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     state_file.write_text("{not json")
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "--port",
-            "0",
-            "--access-key",
-            AK,
-            "--secret-key",
-            SK,
-            "--project-id",
-            PROJECT,
-            "--state-file",
-            str(state_file),
-        ],
+        command("--state-file", str(state_file)),
         cwd=REPO,
         capture_output=True,
         text=True,
