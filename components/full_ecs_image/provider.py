@@ -59,8 +59,11 @@ T = TypeVar("T")
 
 
 def say(message: str) -> None:
-    """One progress line; the engine shows the provider's stdout as info diagnostics (Pulumi >= 3.146)."""
-    print(message, flush=True)
+    """One progress line; the engine shows the provider's stdout as info diagnostics (Pulumi >= 3.146).
+
+    One write per line: up to 4 verbs run on threads, and print() writes text and newline apart."""
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
 
 
 @contextmanager
@@ -209,7 +212,8 @@ class FullEcsImageProvider(ResourceProvider):
                 try:
                     return self._create_new(api, spec, computed, deadline, label, attempt)
                 except Exception as error:
-                    _add_note(error, self._discard(api, spec, attempt, label))
+                    if not attempt.refused:
+                        _add_note(error, self._discard(api, spec, attempt, label))
                     raise
 
     def _create_new(
@@ -221,7 +225,12 @@ class FullEcsImageProvider(ResourceProvider):
         label: str,
         attempt: _Attempt,
     ) -> CreateResult:
-        posted = self._post(api, spec, label)
+        try:
+            posted = self._post(api, spec, label)
+        except ApiError as error:
+            # A definite refusal (4xx but throttling) made nothing, so there is nothing to clean up.
+            attempt.refused = error.status < 500 and error.status != 429
+            raise
         if isinstance(posted, _Found):  # the POST had already succeeded once (retried after a drop)
             attempt.image_id = posted.image.id
             return self._result(api, spec, posted.image, computed, posted.tags)
@@ -422,7 +431,9 @@ class FullEcsImageProvider(ResourceProvider):
             if image is not None:
                 attempt.image_id = image.id
             phase, line = plan.progress(job, image)
-            return Seen((image, tags) if image is not None else None, line, phase, job.percent)
+            # No percent: it predicts the end of the job, not when the image appears (which is what
+            # create() waits for), so this wait keeps the growing schedule.
+            return Seen((image, tags) if image is not None else None, line, phase)
 
         return self._wait(
             api, poll, what=f"IMS job {job_id} to create the image", deadline=deadline, hint=hint, label=label
@@ -441,7 +452,12 @@ class FullEcsImageProvider(ResourceProvider):
                     found = self._scan(cleanup, spec).ours
                     image_id = found.image.id if found else None
                 if image_id is None:
-                    if attempt.job_id is None or attempt.job_ended:
+                    if attempt.job_id is None:  # the POST failed without a definite answer
+                        return (
+                            "the create request may still have reached IMS; if an image appears, it "
+                            "carries this resource's marker tag and the next `pulumi up` adopts it"
+                        )
+                    if attempt.job_ended:
                         return ""
                     return (
                         f"no image of IMS job {attempt.job_id} was found yet; if the job still makes one, "
@@ -610,6 +626,7 @@ class _Attempt:
     job_id: str | None = None
     image_id: str | None = None
     job_ended: bool = False
+    refused: bool = False  # IMS definitely refused the POST: nothing was made
 
 
 def _add_note(error: Exception, note: str) -> None:

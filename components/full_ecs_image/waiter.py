@@ -54,6 +54,7 @@ async def wait_until_active(
     subject = f"full-ECS image {image_id}"
     deadline = time.monotonic() + timeout_seconds
     job_open = bool(job_id)
+    last_job: Job | None = None  # the job as last read; its state stays in the progress line
 
     def unusable(cause: str) -> ImageUnusableError:
         return ImageUnusableError(cause, REFRESH_HINT, verb="waiting for", subject=subject)
@@ -61,7 +62,7 @@ async def wait_until_active(
     async with AsyncHuaweiClient(settings, timing=timing, deadline=deadline) as api:
 
         async def poll() -> Seen[ActiveImage]:
-            nonlocal job_open
+            nonlocal job_open, last_job
             job: Job | None = None
             if job_open and job_id:
                 try:
@@ -78,13 +79,15 @@ async def wait_until_active(
                         f"IMS job {job_id} failed with {job.error_code or 'no error code'}: "
                         f"{job.fail_reason or 'no reason given'}"
                     )
+                last_job = job or last_job
                 if job is not None and job_open:
                     phase, line = plan.progress(job, None)
                     return Seen(None, line, phase, job.percent)
             image = await api.get_image(image_id)
             if image is None or image.status in plan.FAILED_STATUSES:
                 raise unusable(f"the image is {image.status if image else 'gone (deleted outside Pulumi)'}")
-            phase, line = plan.progress(job, image)
+            # The job's last state stays in the line once it is no longer read: same phase, no repeat.
+            phase, line = plan.progress(last_job, image)
             done = image.status == "active"
             result = ActiveImage(image.id, image.status, image.min_disk, image.os_version) if done else None
             return Seen(result, line, phase)

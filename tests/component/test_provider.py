@@ -152,6 +152,31 @@ def test_failed_job_leaves_nothing_and_names_code_and_reason(
     assert images_from(sim, seed.BACKUP_AVAILABLE) == []
 
 
+def test_a_refused_create_request_makes_no_cleanup(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # IMS answered 400: nothing was made, so create() neither looks for an image to delete nor
+    # claims one in its message.
+    sim.control.inject_fault("error", route="ims.create_whole_image", status=400)
+    with pytest.raises(FullEcsImageError, match="returned HTTP 400") as error:
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert "image" not in str(error.value).split("returned HTTP 400", 1)[1]
+    calls = sim.control.calls()
+    assert calls["ims.create_whole_image"] == 1
+    assert calls.get("ims.list_images", 0) == 1  # the preflight's one look for existing images
+    assert images_from(sim, seed.BACKUP_AVAILABLE) == []
+
+
+def test_an_unanswered_create_request_says_the_image_may_still_appear(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # 503 on every try: the POST's outcome is unknown and no image is found yet.
+    sim.control.inject_fault("error", route="ims.create_whole_image", status=503, count=100)
+    with pytest.raises(FullEcsImageError, match="returned HTTP 503") as error:
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert "the next `pulumi up` adopts it" in str(error.value)
+
+
 def test_failed_job_deletes_the_image_it_left_behind(
     sim: RunningSimulator, provider: FullEcsImageProvider
 ) -> None:
