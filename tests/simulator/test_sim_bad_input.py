@@ -184,3 +184,11 @@ def test_batch_tag_without_value_is_refused(sim: RunningSimulator) -> None:
     response = signed_request(sim, "POST", path, body={"action": "create", "tags": [{"key": "env"}]})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "IMG.0001"
+
+
+def test_an_oversized_server_action_is_still_counted_as_a_mutating_call(sim: RunningSimulator) -> None:
+    # Body-dispatched routes name the call from the body; a body too large to read is still a call.
+    body = b'{"os-start": {"servers": [{"id": "' + b"x" * (12 * 1024 * 1024) + b'"}]}}'
+    response = signed_request(sim, "POST", f"/v1/{sim.project_id}/cloudservers/action", raw_body=body)
+    assert response.status_code == 413
+    assert sim.control.mutating_calls() == {"ecs.batch_action": 1}
