@@ -48,6 +48,7 @@ from .errors import (
 from .models import MARKER_TAG_KEY, ImageSpec, format_problems, problems_from, validate_known_fields
 from .polling import Seen, wait_for
 from .settings import NAMESPACE, Settings, load_settings
+from .watchdog import watch_engine
 
 PROVIDER_KEY = "__provider"
 DELETE_TIMEOUT_SECONDS = 600.0
@@ -126,6 +127,7 @@ class FullEcsImageProvider(ResourceProvider):
         # The host wraps every verb in traceback.format_exc(); with limit None that honours
         # sys.tracebacklimit, so expected errors print as one line (see `reported`).
         sys.tracebacklimit = 0
+        watch_engine()  # this process must not outlive a killed engine
         self.timing = Timing()
         # A missing credential must not break check/diff (preview of invalid inputs): keep the
         # error and raise it from the verbs that call the cloud.
