@@ -12,7 +12,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
@@ -25,8 +25,8 @@ from simulator.csbs import urls as csbs_urls
 from simulator.csbs.models import CsbsBackend
 from simulator.csbs.responses import CsbsResponses
 from simulator.ecs import urls as ecs_urls
-from simulator.ecs.models import EcsBackend
 from simulator.ecs.responses import EcsResponses
+from simulator.ecs.servers import EcsBackend
 from simulator.errors import GatewayError, SimError, api_not_found, auth_failed, body_too_large, throttled
 from simulator.evs import urls as evs_urls
 from simulator.evs.models import EvsBackend
@@ -65,6 +65,8 @@ class Config:
     job_seconds: float = 0.0
     seed: str = "default"
     state_file: str | None = None
+    delete_seconds: float = 0.0  # how long image and server deletions take
+    rate_limit: float | None = None  # project-wide requests per second over all cloud routes
 
 
 class Simulator:
@@ -72,7 +74,7 @@ class Simulator:
         self.config = config
         self.lock = threading.RLock()  # guards all backend state: the server is threaded
         self.credentials = Credentials(config.access_key, config.secret_key)
-        self.control = control.ControlPlane()
+        self.control = control.ControlPlane(config.rate_limit)
         self.store = StateFile(config.state_file)
         self.route_names = frozenset(name for r in CLOUD_ROUTES for name in r.names)
         self._control_api = control.ControlApi(self)
@@ -92,8 +94,15 @@ class Simulator:
             volumes=state.volumes,
             project_id=self.config.project_id,
         )
-        self.ecs = EcsBackend(state.servers, volumes=state.volumes, images=state.images, jobs=state.ecs_jobs)
+        self.ecs = EcsBackend(
+            state.servers,
+            volumes=state.volumes,
+            images=state.images,
+            backups=state.backups,
+            jobs=state.ecs_jobs,
+        )
         self.set_job_seconds(self.config.job_seconds)
+        self.set_delete_seconds(self.config.delete_seconds)
         ims = ImsResponses(self.ims, other_jobs=self.ecs.find_job)
         csbs = CsbsResponses(CsbsBackend(state.backups))
         cbr = CbrResponses(CbrBackend(state.backups), self.config.project_id)
@@ -117,6 +126,11 @@ class Simulator:
         """How long new IMS image jobs and ECS jobs take (running jobs keep their own duration)."""
         self.ims.job_seconds = seconds
         self.ecs.job_seconds = seconds
+
+    def set_delete_seconds(self, seconds: float) -> None:
+        """How long new image deletions and ECS delete jobs take (running ones keep their own)."""
+        self.ims.delete_seconds = seconds
+        self.ecs.delete_seconds = seconds
 
     def set_credentials(self, access_key: str, secret_key: str) -> None:
         self.credentials = Credentials(access_key, secret_key)
@@ -171,6 +185,10 @@ class Simulator:
             self._drain(request)
             raise api_not_found(method, path)
         route, handler, params = found
+        if route.aliases and "job_id" in params:
+            with self.lock:  # GET /v1/{project_id}/jobs/{job_id}: count an ECS job as ecs.show_job
+                if self.ecs.find_job(params["job_id"]) is not None:
+                    route = replace(route, name="ecs.show_job")
         if route.body_names:  # the operation (and its call-count name) depends on the body
             try:
                 body = self._read_body(request)

@@ -40,15 +40,24 @@ class Fault:
 class ControlPlane:
     """Per-process test knobs (not persisted)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rate_limit: float | None = None) -> None:
+        self.rate_limit = rate_limit  # --rate-limit: the project-wide "*" limit that clearing restores
         self.calls: Counter[str] = Counter()
         self.mutating: Counter[str] = Counter()
         self.faults: list[Fault] = []
         self.limits: dict[str, float] = {}
         self._hits: dict[str, deque[float]] = {}
+        self.clear_limits()
 
     def clear(self) -> None:
-        self.__init__()  # type: ignore[misc]
+        self.__init__(self.rate_limit)  # type: ignore[misc]
+
+    def clear_limits(self) -> None:
+        """Drop every limit set through the control API; the --rate-limit one stays."""
+        self.limits.clear()
+        self._hits.clear()
+        if self.rate_limit is not None:
+            self.limits["*"] = self.rate_limit
 
     def record(self, route_name: str, method: str) -> None:
         self.calls[route_name] += 1
@@ -65,8 +74,10 @@ class ControlPlane:
         return None
 
     def over_limit(self, route_name: str) -> float | None:
-        """Sliding one-second window per limited key; returns the limit that was exceeded."""
+        """Sliding one-second window per limited key ("*" = every cloud route of the project together,
+        or one route name); returns the limit that was exceeded. A refused request is not a hit."""
         now = time.monotonic()
+        windows = []
         for key in ("*", route_name):
             limit = self.limits.get(key)
             if limit is None:
@@ -76,6 +87,8 @@ class ControlPlane:
                 hits.popleft()
             if len(hits) >= limit:
                 return limit
+            windows.append(hits)
+        for hits in windows:
             hits.append(now)
         return None
 
@@ -159,7 +172,7 @@ class ControlApi:
 
     def clear_faults(self, req: SimRequest, params: dict[str, str]) -> Reply:
         self.sim.control.faults.clear()
-        self.sim.control.limits.clear()
+        self.sim.control.clear_limits()
         return Reply(204)
 
     def list_faults(self, req: SimRequest, params: dict[str, str]) -> Reply:

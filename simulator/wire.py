@@ -56,6 +56,9 @@ class Route:
     # Several operations on one path told apart by the body's single top-level key (ECS
     # /cloudservers/action): body key -> route name. `name` counts bodies that name none of them.
     body_names: Mapping[str, str] = field(default_factory=dict)
+    # Further call-count names the app may pick from the path (GET /v1/{project_id}/jobs/{job_id}
+    # serves IMS and ECS jobs: an ECS job's id is counted as "ecs.show_job").
+    aliases: tuple[str, ...] = ()
 
     def name_for(self, body: bytes) -> str:
         if not self.body_names:
@@ -70,10 +73,15 @@ class Route:
 
     @property
     def names(self) -> tuple[str, ...]:
-        return (self.name, *self.body_names.values())
+        return (self.name, *self.body_names.values(), *self.aliases)
 
 
 def route(
-    method: str, regex: str, name: str, handler: str, body_names: Mapping[str, str] | None = None
+    method: str,
+    regex: str,
+    name: str,
+    handler: str,
+    body_names: Mapping[str, str] | None = None,
+    aliases: tuple[str, ...] = (),
 ) -> Route:
-    return Route(method, re.compile(regex), name, handler, dict(body_names or {}))
+    return Route(method, re.compile(regex), name, handler, dict(body_names or {}), aliases)

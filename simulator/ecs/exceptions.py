@@ -41,3 +41,29 @@ class ImageNotActiveError(EcsError):
     def __init__(self, image_id: str, status: str) -> None:
         # Reference §3.2: Ecs.0032 "image not active".
         super().__init__("Ecs.0032", f"The image {image_id} is {status}, not active.")
+
+
+class ImageBackupMissingError(EcsError):
+    def __init__(self, image_id: str, backup_id: str) -> None:
+        # Reference §3.2: Ecs.0034 "full-ECS backup missing or deleted".
+        super().__init__(
+            "Ecs.0034", f"The backup {backup_id} of full-ECS image {image_id} does not exist or was deleted."
+        )
+
+
+class ImageUnusableError(EcsError):
+    def __init__(self, image_id: str, backup_id: str, status: str) -> None:
+        # Reference §3.2: Ecs.0048 "full-ECS image not usable" (its backup must be available or creating).
+        super().__init__(
+            "Ecs.0048",
+            f"The full-ECS image {image_id} cannot be used: its backup {backup_id} is {status}, "
+            "not available.",
+        )
+
+
+class DataDiskTypeMismatchError(EcsError):
+    def __init__(self, snapshot_id: str, reason: str) -> None:
+        # Reference §3.2: Ecs.0046 "data-disk type mismatch with the image".
+        super().__init__(
+            "Ecs.0046", f"The data disk for snapshotId {snapshot_id} does not match the image: {reason}."
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from simulator.clock import iso_z
@@ -26,7 +26,13 @@ JOB_TYPES = {
     "reboot": "batchRebootServers",
     "change_os": "changeOS",
     "reinstall_os": "reinstallOS",
+    # unconfirmed: the create job type follows the documented example ("createServer" with
+    # "createSingleServer" sub-jobs); the delete names are our choice.
+    "create": "createServer",
+    "delete": "deleteServers",
 }
+SUB_JOB_TYPES = {"create": "createSingleServer", "delete": "deleteSingleServer"}
+INIT_SHARE = 0.2  # the first 20 % of a job's duration is INIT, the rest RUNNING (as IMS jobs)
 # Where each action leaves a server once its job has finished (None: status unchanged). Changing or
 # reinstalling the OS replaces the system disk only (reference §3.3); the status is left as it was.
 FINAL_STATUS: dict[str, str | None] = {
@@ -35,8 +41,20 @@ FINAL_STATUS: dict[str, str | None] = {
     "reboot": "ACTIVE",
     "change_os": None,
     "reinstall_os": None,
+    "create": "ACTIVE",
+    "delete": None,
 }
 _POWER = {"ACTIVE": (1, "active"), "SHUTOFF": (4, "stopped")}
+
+
+@dataclass
+class Nic:
+    """One NIC of a server: its private IPv4 address in a subnet of a VPC."""
+
+    subnet_id: str
+    ip_address: str
+    port_id: str
+    mac: str
 
 
 @dataclass
@@ -51,22 +69,46 @@ class Server:
     availability_zone: str
     volume_ids: list[str]  # first is the system disk
     created_ts: float
+    # Fields below exist for servers made through POST /cloudservers (defaults: seeded servers and
+    # state files written before servers could be created).
+    vpc_id: str = ""
+    nics: list[Nic] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    tags: list[dict[str, str]] = field(default_factory=list)  # server_tags [{key, value}]
+    security_group_ids: list[str] = field(default_factory=list)
+    key_name: str = ""
+    description: str = ""
+    enterprise_project_id: str = "0"
+    task_state: str = ""  # "deleting" while a delete job runs
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Server:
-        return cls(**data)
+        nics = [Nic(**n) for n in data.get("nics", [])]
+        return cls(**{**data, "nics": nics})
 
     def to_api(self, project_id: str, devices: dict[str, str]) -> dict[str, Any]:
         power_state, vm_state = _POWER.get(self.status, (0, self.status.lower()))
+        addresses: dict[str, list[dict[str, Any]]] = {}
+        for index, nic in enumerate(self.nics):
+            addresses.setdefault(self.vpc_id, []).append(
+                {
+                    "version": "4",
+                    "addr": nic.ip_address,
+                    "primary": index == 0,
+                    "OS-EXT-IPS:type": "fixed",
+                    "OS-EXT-IPS-MAC:mac_addr": nic.mac,
+                    "OS-EXT-IPS:port_id": nic.port_id,
+                }
+            )
         return {
             "id": self.id,
             "name": self.name,
             "status": self.status,
             "OS-EXT-STS:vm_state": vm_state,
-            "OS-EXT-STS:task_state": "",
+            "OS-EXT-STS:task_state": self.task_state,
             "OS-EXT-STS:power_state": power_state,
             "OS-EXT-AZ:availability_zone": self.availability_zone,
             "flavor": {
@@ -86,24 +128,25 @@ class Server:
                 }
                 for index, volume_id in enumerate(self.volume_ids)
             ],
-            "metadata": {},
-            "tags": [],
+            "metadata": dict(self.metadata),
+            # ECS shows server tags as "key=value" strings (huaweicloudsdkecs ServerDetail.tags: list[str]).
+            "tags": [f"{t['key']}={t['value']}" for t in self.tags],
             "locked": False,
             "tenant_id": project_id,
             "user_id": "0000000000000000000000000000user",
-            "enterprise_project_id": "0",
-            "addresses": {},
-            "security_groups": [],
+            "enterprise_project_id": self.enterprise_project_id,
+            "addresses": addresses,
+            "security_groups": [{"id": g, "name": g} for g in self.security_group_ids],
             "created": iso_z(self.created_ts),
             "updated": iso_z(self.created_ts),
             "hostId": "",
-            "key_name": "",
+            "key_name": self.key_name,
             "OS-DCF:diskConfig": "MANUAL",
             "accessIPv4": "",
             "accessIPv6": "",
             "progress": 0,
             "config_drive": "",
-            "description": "",
+            "description": self.description,
         }
 
 
@@ -117,8 +160,11 @@ class EcsJob:
     image_id: str | None  # change_os: the new system-disk image
     begin_ts: float
     duration: float
-    status: str  # RUNNING | SUCCESS
+    status: str  # INIT | RUNNING | SUCCESS | FAIL
     end_ts: float | None = None
+    fail_code: str | None = None  # set when the job is doomed (control API) or failed
+    fail_reason: str | None = None
+    delete_volumes: bool = False  # delete: also delete the servers' volumes (delete_volume: true)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,20 +175,24 @@ class EcsJob:
 
     def to_api(self) -> dict[str, Any]:
         """ECS job body (reference §3.2 "ECS job"): sub_jobs carry entities.server_id."""
+        failed = self.status == "FAIL"
         end = iso_z(self.end_ts, millis=True) if self.end_ts is not None else ""
         common = {
             "status": self.status,
             "begin_time": iso_z(self.begin_ts, millis=True),
             "end_time": end,
-            "error_code": None,
-            "fail_reason": None,
+            "error_code": self.fail_code if failed else None,
+            "fail_reason": self.fail_reason if failed else None,
         }
+        sub_entities: dict[str, str] = {}
+        if failed:  # huaweicloudsdkecs SubJobEntities.errorcode_message
+            sub_entities["errorcode_message"] = f"{self.fail_code}: {self.fail_reason}"
         sub_jobs = [
             {
                 "job_id": f"{self.id[:-4]}{index:04d}",
-                "job_type": JOB_TYPES[self.action],
+                "job_type": SUB_JOB_TYPES.get(self.action, JOB_TYPES[self.action]),
                 **common,
-                "entities": {"server_id": server_id},
+                "entities": {"server_id": server_id, **sub_entities},
             }
             for index, server_id in enumerate(self.server_ids)
         ]
@@ -154,7 +204,9 @@ class EcsJob:
         }
 
 
-class EcsBackend:
+class EcsActions:
+    """Reads and the power/OS actions; simulator.ecs.servers.EcsBackend adds create and delete."""
+
     def __init__(
         self,
         servers: dict[str, Server],
@@ -171,38 +223,58 @@ class EcsBackend:
 
     # ---- jobs --------------------------------------------------------------------------------------
     def advance(self, now: float) -> bool:
-        """Finish every ECS job whose time is up; the server changes only when its job finishes.
-        True if any job finished (the caller persists the state only then)."""
+        """Move every unfinished ECS job along (INIT, RUNNING, then SUCCESS or FAIL); servers change
+        only when their job finishes. True if any job changed (the caller persists the state only then)."""
         changed = False
         for job in self.jobs.values():
-            if job.status != "RUNNING" or now - job.begin_ts < job.duration:
+            if job.status not in ("INIT", "RUNNING"):
                 continue
-            changed = True
-            job.status = "SUCCESS"
-            job.end_ts = job.begin_ts + job.duration
-            for server_id in job.server_ids:
-                server = self.servers.get(server_id)
-                if server is None:
-                    continue
-                if job.action == "change_os" and job.image_id is not None:
-                    server.image_id = job.image_id
-                final = FINAL_STATUS[job.action]
-                if final is not None:
-                    server.status = final
+            elapsed = now - job.begin_ts
+            if elapsed >= job.duration:
+                changed = True
+                job.end_ts = job.begin_ts + job.duration
+                job.status = "FAIL" if job.fail_code is not None else "SUCCESS"
+                self._finish(job)
+            elif job.status == "INIT" and elapsed >= job.duration * INIT_SHARE:
+                changed = True
+                job.status = "RUNNING"
         return changed
+
+    def _finish(self, job: EcsJob) -> None:
+        """Apply a finished job to its servers (subclasses handle create and delete)."""
+        if job.status != "SUCCESS":
+            return
+        for server_id in job.server_ids:
+            server = self.servers.get(server_id)
+            if server is None:
+                continue
+            if job.action == "change_os" and job.image_id is not None:
+                server.image_id = job.image_id
+            final = FINAL_STATUS[job.action]
+            if final is not None:
+                server.status = final
 
     def find_job(self, job_id: str) -> EcsJob | None:
         return self.jobs.get(job_id)
 
-    def _job(self, action: str, server_ids: list[str], now: float, image_id: str | None = None) -> EcsJob:
+    def _job(
+        self,
+        action: str,
+        server_ids: list[str],
+        now: float,
+        image_id: str | None = None,
+        *,
+        duration: float | None = None,
+        status: str = "RUNNING",
+    ) -> EcsJob:
         job = EcsJob(
             id=uuid.uuid4().hex,
             action=action,
             server_ids=server_ids,
             image_id=image_id,
             begin_ts=now,
-            duration=self.job_seconds,
-            status="RUNNING",
+            duration=self.job_seconds if duration is None else duration,
+            status=status,
         )
         self.jobs[job.id] = job
         return job

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from simulator import clock
+from simulator.ecs import create_request
 from simulator.ecs.exceptions import InvalidParameterError
-from simulator.ecs.models import EcsBackend, Server
+from simulator.ecs.models import Server
+from simulator.ecs.servers import EcsBackend
 from simulator.evs.models import Volume
 from simulator.wire import Reply, SimRequest
 
@@ -115,4 +117,36 @@ class EcsResponses:
         key, option = _single_key(_body_object(req), {"os-reinstall"})
         stop_first = _os_option(option, key, REINSTALL_FIELDS)
         job = self.backend.reinstall_os(params["server_id"], stop_first=stop_first, now=clock.now())
+        return Reply(200, {"job_id": job.id})
+
+    def create_servers(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        """POST /v1/{project_id}/cloudservers (pay-per-use) and /v1.1/ (also yearly/monthly)."""
+        prepaid_api = params["version"] == "1.1"
+        spec = create_request.parse(req.json_body(InvalidParameterError), prepaid_api=prepaid_api)
+        created = self.backend.create_servers(spec, clock.now())
+        if created.job is None:
+            return Reply(202)  # reference §3.2: dry_run answers 202 when the request is valid
+        body: dict[str, object] = {"job_id": created.job.id, "serverIds": created.server_ids}
+        if created.order_id is not None:
+            body["order_id"] = created.order_id
+        return Reply(200, body)
+
+    def delete_servers(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        data = _body_object(req)
+        unknown = sorted(set(data) - {"servers", "delete_publicip", "delete_volume"})
+        if unknown:
+            raise InvalidParameterError(f"unknown field(s): {unknown}")
+        for key in ("delete_publicip", "delete_volume"):
+            if data.get(key) is not None and not isinstance(data[key], bool):
+                raise InvalidParameterError(f"'{key}' must be a boolean")
+        servers = data.get("servers")
+        if not isinstance(servers, list) or not all(
+            isinstance(s, dict) and set(s) == {"id"} and isinstance(s["id"], str) for s in servers
+        ):
+            raise InvalidParameterError("'servers' must be a list of {\"id\": server id} objects")
+        if len(servers) > 1000:
+            raise InvalidParameterError("at most 1000 servers can be deleted at once")
+        job = self.backend.delete_servers(
+            [s["id"] for s in servers], delete_volumes=bool(data.get("delete_volume")), now=clock.now()
+        )
         return Reply(200, {"job_id": job.id})

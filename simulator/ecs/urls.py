@@ -5,6 +5,14 @@ from simulator.wire import route
 SERVER = r"^/v(?P<version>[12])/(?P<project_id>[^/]+)/cloudservers/(?P<server_id>[^/]+)"
 url_paths = [
     route("GET", r"^/v1/(?P<project_id>[^/]+)/cloudservers/detail$", "ecs.list_servers", "list_servers"),
+    # v1 = pay-per-use (CreatePostPaidServers), v1.1 = also yearly/monthly (CreateServers).
+    route(
+        "POST",
+        r"^/v(?P<version>1|1\.1)/(?P<project_id>[^/]+)/cloudservers$",
+        "ecs.create_servers",
+        "create_servers",
+    ),
+    route("POST", r"^/v1/(?P<project_id>[^/]+)/cloudservers/delete$", "ecs.delete_servers", "delete_servers"),
     route(
         "GET",
         r"^/v1/(?P<project_id>[^/]+)/cloudservers/(?P<server_id>[^/]+)$",

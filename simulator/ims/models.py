@@ -49,6 +49,10 @@ class Image:
     # docs, IMS "Image Attributes" page list none), so they stay simulator-only: never in to_api(),
     # shown under the "_sim_data_disks" key by the control API and in the state file.
     data_disks: list[dict[str, Any]] = field(default_factory=list)
+    # A deletion accepted (204) but still under way (--delete-seconds): the image stays listed,
+    # status unchanged, until delete_at; delete_backup is applied then.
+    delete_at: float | None = None
+    delete_backup: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -246,6 +250,7 @@ class ImsBackend:
         self.volumes = volumes
         self.project_id = project_id
         self.job_seconds = 0.0
+        self.delete_seconds = 0.0
         self.fail_next: tuple[str, str, bool] | None = None  # code, reason, keep the image as killed
 
     # ---- lifecycle -------------------------------------------------------------------------------
@@ -253,6 +258,11 @@ class ImsBackend:
         """Move every unfinished job (and its image) along its time-based lifecycle; True if any job
         changed status (the caller persists the state only then)."""
         changed = False
+        for gone in [i for i in self.images.values() if i.delete_at is not None and i.delete_at <= now]:
+            self._remove_image(gone)
+            if gone.delete_backup:
+                self.backups.pop(gone.backup_id, None)
+            changed = True
         for job in self.jobs.values():
             if job.status in ("SUCCESS", "FAIL"):
                 continue
@@ -513,8 +523,17 @@ class ImsBackend:
             image.max_ram = _ram(op.path, op.value)
 
     # ---- delete ----------------------------------------------------------------------------------
-    def delete_image(self, image_id: str, *, delete_backup: bool) -> None:
+    def delete_image(self, image_id: str, *, delete_backup: bool, now: float | None = None) -> None:
+        """With `now` (a cloud DELETE) and delete_seconds > 0 the image goes only after that time
+        (reference §1.5: Terraform polls the list until it is empty); a second DELETE meanwhile is
+        accepted and changes nothing."""
         image = self.get_image(image_id)
+        if image.delete_at is not None:
+            return
+        if now is not None and self.delete_seconds > 0:
+            image.delete_at = now + self.delete_seconds
+            image.delete_backup = delete_backup
+            return
         self._remove_image(image)
         if delete_backup:
             self.backups.pop(image.backup_id, None)

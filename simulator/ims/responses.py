@@ -172,7 +172,7 @@ class ImsResponses:
         delete_backup = data.get("delete_backup", False)
         if not isinstance(delete_backup, bool):
             raise exc.MalformedRequestError("field 'delete_backup' must be a boolean")
-        self.backend.delete_image(params["image_id"], delete_backup=delete_backup)
+        self.backend.delete_image(params["image_id"], delete_backup=delete_backup, now=clock.now())
         return Reply(204)
 
     def list_image_tags(self, req: SimRequest, params: dict[str, str]) -> Reply:

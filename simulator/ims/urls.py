@@ -5,7 +5,14 @@ from simulator.wire import route
 ID = r"(?P<image_id>[^/]+)"
 url_paths = [
     route("POST", r"^/v1/cloudimages/wholeimages/action$", "ims.create_whole_image", "create_whole_image"),
-    route("GET", r"^/v1/(?P<project_id>[^/]+)/jobs/(?P<job_id>[^/]+)$", "ims.show_job", "show_job"),
+    # IMS and ECS jobs share this path: the app counts an ECS job's read as ecs.show_job.
+    route(
+        "GET",
+        r"^/v1/(?P<project_id>[^/]+)/jobs/(?P<job_id>[^/]+)$",
+        "ims.show_job",
+        "show_job",
+        aliases=("ecs.show_job",),
+    ),
     route("GET", r"^/v1/cloudimages/job/(?P<job_id>[^/]+)$", "ims.show_job_progress", "show_job_progress"),
     route("GET", r"^/v2/cloudimages$", "ims.list_images", "list_images"),
     route("PATCH", rf"^/v2/cloudimages/{ID}$", "ims.update_image", "update_image"),
