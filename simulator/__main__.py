@@ -38,6 +38,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="how long an image-creation job takes; 0 = finished at the next request (default 0)",
     )
     parser.add_argument(
+        "--delete-seconds",
+        type=float,
+        default=0.0,
+        help="how long an image (or ECS) deletion takes: the image stays listed that long after "
+        "DELETE answered 204; 0 = gone at once (default 0)",
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=None,
+        help="project-wide limit of cloud requests per second (all routes together, sliding "
+        "one-second window); beyond it 429 APIG.0308 (default: no limit)",
+    )
+    parser.add_argument(
         "--seed",
         choices=SEEDS,
         default="default",
@@ -46,6 +60,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not math.isfinite(args.job_seconds) or args.job_seconds < 0:
         parser.error(f"--job-seconds must be a finite number of seconds, 0 or more, got {args.job_seconds!r}")
+    if not math.isfinite(args.delete_seconds) or args.delete_seconds < 0:
+        parser.error(
+            f"--delete-seconds must be a finite number of seconds, 0 or more, got {args.delete_seconds!r}"
+        )
+    if args.rate_limit is not None and (not math.isfinite(args.rate_limit) or args.rate_limit <= 0):
+        parser.error(
+            f"--rate-limit must be a positive number of requests per second, got {args.rate_limit!r}"
+        )
     if not 0 <= args.port <= 65535:
         parser.error("--port must be between 0 and 65535")
     return args
@@ -61,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         job_seconds=args.job_seconds,
         seed=args.seed,
         state_file=args.state_file,
+        delete_seconds=args.delete_seconds,
+        rate_limit=args.rate_limit,
     )
     try:
         app = Simulator(config)

@@ -142,6 +142,35 @@ class ControlApi:
         self.sim.set_job_seconds(float(seconds))
         return Reply(204)
 
+    def set_delete_seconds(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        seconds = _field(_object(req), "seconds", (int, float))
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ControlError("error setting delete seconds: seconds must be a finite number, 0 or more")
+        self.sim.set_delete_seconds(float(seconds))
+        return Reply(204)
+
+    def fail_next_server_job(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        data = _object(req)
+        code = _field(data, "code", str, "Ecs.0010")
+        reason = _field(data, "reason", str, "simulated failure")
+        self.sim.ecs.fail_next = (code, reason)
+        return Reply(204)
+
+    def servers(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        servers = self.sim.ecs.list_servers(name=None, status=None, server_id=None)
+        devices = {v.id: v.device for v in self.sim.state.volumes.values()}
+        return Reply(200, [s.to_api(self.sim.config.project_id, devices) for s in servers])
+
+    def volumes(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        volumes = sorted(self.sim.state.volumes.values(), key=lambda v: (v.created_ts, v.id))
+        return Reply(200, [v.to_api(self.sim.config.project_id) for v in volumes])
+
+    def image_members(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        image = self.sim.state.images.get(params["image_id"])
+        if image is None:
+            raise ControlError(f"error reading members: image {params['image_id']} not found", status=404)
+        return Reply(200, [dict(m) for m in image.members])
+
     def fail_next_job(self, req: SimRequest, params: dict[str, str]) -> Reply:
         data = _object(req)
         code = _field(data, "code", str, "IMG.0199")
@@ -241,6 +270,11 @@ url_paths: list[Route] = [
     route("GET", r"^/_sim/mutating_calls$", "sim.mutating_calls", "mutating_calls"),
     route("PUT", r"^/_sim/job_seconds$", "sim.set_job_seconds", "set_job_seconds"),
     route("POST", r"^/_sim/fail_next_job$", "sim.fail_next_job", "fail_next_job"),
+    route("PUT", r"^/_sim/delete_seconds$", "sim.set_delete_seconds", "set_delete_seconds"),
+    route("POST", r"^/_sim/fail_next_server_job$", "sim.fail_next_server_job", "fail_next_server_job"),
+    route("GET", r"^/_sim/servers$", "sim.servers", "servers"),
+    route("GET", r"^/_sim/volumes$", "sim.volumes", "volumes"),
+    route("GET", rf"^/_sim/images/{ID.format('image_id')}/members$", "sim.image_members", "image_members"),
     route("POST", r"^/_sim/faults$", "sim.inject_fault", "inject_fault"),
     route("GET", r"^/_sim/faults$", "sim.list_faults", "list_faults"),
     route("DELETE", r"^/_sim/faults$", "sim.clear_faults", "clear_faults"),

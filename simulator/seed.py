@@ -1,7 +1,8 @@
 """Seed data. Tests import these constants; never retype the ids.
 
 "default": three ECSs (running, stopped, one with a shared disk), their EVS volumes, CSBS backups for
-every interesting case, one CBR backup and one existing full-ECS image. "empty": nothing at all.
+every interesting case, CBR whole-server backups (one disk, two data disks, a shared disk, error) and
+one existing full-ECS image. "empty": nothing at all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ VOLUME_DB01_SYSTEM = "b0000000-0000-4000-8000-000000000004"  # 40 GB SSD, bootab
 VOLUME_DB01_DATA = "b0000000-0000-4000-8000-000000000005"  # 200 GB GPSSD
 VOLUME_APP01_SYSTEM = "b0000000-0000-4000-8000-000000000006"  # 40 GB SSD, bootable
 VOLUME_SHARED = "b0000000-0000-4000-8000-000000000007"  # 100 GB SSD, multiattach (shared disk)
+VOLUME_DB01_OLD_LOGS = "b0000000-0000-4000-8000-000000000008"  # 60 GB SAS, detached after its CBR backup
 
 BACKUP_AVAILABLE = "c0000000-0000-4000-8000-000000000001"
 BACKUP_PROTECTING = "c0000000-0000-4000-8000-000000000002"
@@ -35,7 +37,10 @@ BACKUP_STOPPED_SERVER = "c0000000-0000-4000-8000-000000000006"
 BACKUP_TWO_DATA_DISKS = "c0000000-0000-4000-8000-000000000007"
 BACKUP_NO_SYSTEM_DISK = "c0000000-0000-4000-8000-000000000008"
 
-CBR_BACKUP = "e0000000-0000-4000-8000-000000000001"
+CBR_BACKUP = "e0000000-0000-4000-8000-000000000001"  # web01, available, system + 1 data disk
+CBR_BACKUP_TWO_DATA_DISKS = "e0000000-0000-4000-8000-000000000002"  # db01, available, system + 2 data
+CBR_BACKUP_SHARED_DISK = "e0000000-0000-4000-8000-000000000003"  # app01, available, system + shared disk
+CBR_BACKUP_ERROR = "e0000000-0000-4000-8000-000000000004"  # db01, error
 
 IMAGE_EXISTING = "f0000000-0000-4000-8000-000000000005"
 
@@ -53,6 +58,7 @@ _VOLUMES: dict[str, tuple[str, int, str, bool, bool, list[str], str]] = {
     VOLUME_DB01_DATA: ("db01-data", 200, "GPSSD", False, False, [SERVER_STOPPED], "/dev/vdb"),
     VOLUME_APP01_SYSTEM: ("app01-sys", 40, "SSD", True, False, [SERVER_SHARED], "/dev/vda"),
     VOLUME_SHARED: ("app01-shared", 100, "SSD", False, True, [SERVER_SHARED], "/dev/vdb"),
+    VOLUME_DB01_OLD_LOGS: ("db01-old-logs", 60, "SAS", False, False, [], ""),
 }
 
 # server id -> (name, status, volume ids with the system disk first)
@@ -109,6 +115,27 @@ _BACKUPS: dict[str, tuple[str, str, str, str, list[str]]] = {
     ),
     BACKUP_NO_SYSTEM_DISK: ("CSBS", "web01-data-only", "available", SERVER_RUNNING, [VOLUME_WEB01_DATA]),
     CBR_BACKUP: ("CBR", "web01-cbr", "available", SERVER_RUNNING, [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA]),
+    CBR_BACKUP_TWO_DATA_DISKS: (
+        "CBR",
+        "db01-cbr-monthly",
+        "available",
+        SERVER_STOPPED,
+        [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA, VOLUME_DB01_OLD_LOGS],
+    ),
+    CBR_BACKUP_SHARED_DISK: (
+        "CBR",
+        "app01-cbr",
+        "available",
+        SERVER_SHARED,
+        [VOLUME_APP01_SYSTEM, VOLUME_SHARED],
+    ),
+    CBR_BACKUP_ERROR: (
+        "CBR",
+        "db01-cbr-failed",
+        "error",
+        SERVER_STOPPED,
+        [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA],
+    ),
 }
 
 

@@ -49,6 +49,29 @@ class SimulatorControl:
     def set_job_seconds(self, seconds: float) -> None:
         self._call("PUT", "/job_seconds", {"seconds": seconds})
 
+    def set_delete_seconds(self, seconds: float) -> None:
+        """How long new image deletions (and ECS delete jobs) take; 0 = at once."""
+        self._call("PUT", "/delete_seconds", {"seconds": seconds})
+
+    def fail_next_server_job(self, code: str = "Ecs.0010", reason: str = "simulated failure") -> None:
+        """The next ECS create job ends in FAIL; its servers and their disks are rolled back."""
+        self._call("POST", "/fail_next_server_job", {"code": code, "reason": reason})
+
+    def servers(self) -> list[dict[str, Any]]:
+        """Every server as GET /v1/{project_id}/cloudservers/{id} shows it."""
+        result: list[dict[str, Any]] = self._call("GET", "/servers")
+        return result
+
+    def volumes(self) -> list[dict[str, Any]]:
+        """Every EVS volume as GET /v2/{project_id}/cloudvolumes/{id} shows it."""
+        result: list[dict[str, Any]] = self._call("GET", "/volumes")
+        return result
+
+    def image_members(self, image_id: str) -> list[dict[str, Any]]:
+        """The projects an image is shared with: [{"member_id", "status"}], in the order they were added."""
+        result: list[dict[str, Any]] = self._call("GET", f"/images/{image_id}/members")
+        return result
+
     def fail_next_job(
         self, code: str = "IMG.0199", reason: str = "simulated failure", *, keep_image: bool = False
     ) -> None:
@@ -135,9 +158,22 @@ def start_simulator(
     seed: str = "default",
     state_file: str | None = None,
     port: int = 0,
+    delete_seconds: float = 0.0,
+    rate_limit: float | None = None,
 ) -> RunningSimulator:
     """Start the simulator on 127.0.0.1 (port 0: an ephemeral port) in a background thread."""
-    app = Simulator(Config(access_key, secret_key, project_id, region, job_seconds, seed, state_file))
+    config = Config(
+        access_key,
+        secret_key,
+        project_id,
+        region,
+        job_seconds,
+        seed,
+        state_file,
+        delete_seconds=delete_seconds,
+        rate_limit=rate_limit,
+    )
+    app = Simulator(config)
     server = ServerThread(app, "127.0.0.1", port)
     server.start()
     return RunningSimulator(

@@ -12,6 +12,7 @@ from simulator.clock import iso_z
 from simulator.csbs.models import Backup
 from simulator.evs.models import Volume
 from simulator.ims import exceptions as exc
+from simulator.ims import members
 
 NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fa5 ._-]+$")
 LEGACY_TAG_RE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -53,6 +54,7 @@ class Image:
     # status unchanged, until delete_at; delete_backup is applied then.
     delete_at: float | None = None
     delete_backup: bool = False
+    members: list[dict[str, str]] = field(default_factory=list)  # [{member_id, status}] (members.py)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -126,6 +128,8 @@ class Job:
     fail_reason: str | None = None
     end_ts: float | None = None
     keep_failed_image: bool = False  # control API: leave the image "killed" instead of removing it
+    # Member jobs: {"action": "add"|"delete", "images": [...], "projects": [...]}, applied on SUCCESS.
+    members: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -296,6 +300,9 @@ class ImsBackend:
                 self._remove_image(image)
             return
         job.status = "SUCCESS"
+        if job.members is not None:
+            targets = [self.images[i] for i in job.members["images"] if i in self.images]
+            members.apply(targets, job.members["action"], job.members["projects"])
         if image is not None:
             image.status = "active"
             image.active_ts = at
@@ -383,15 +390,18 @@ class ImsBackend:
             raise exc.BackupUnavailableError(backup_id, backup.status)
         if backup.system_disk is None:
             raise exc.NotWholeServerBackupError(backup_id)
-        for volume_backup in backup.volume_backups:
+        for volume_backup in backup.volume_backups if csbs else []:
             volume = self.volumes.get(volume_backup.source_volume_id)
             if volume is not None and volume.multiattach:
-                # No documented code is specific to shared disks; the rule is a condition on whether
-                # the backup is usable, so we answer with the "backup unusable" code of each type.
-                reason = f"includes shared (multiattach) disk {volume.id}"
-                if csbs:
-                    raise exc.CsbsBackupUnavailableError(backup_id, reason)
-                raise exc.BackupUnavailableError(backup_id, reason)
+                # Only the CSBS variant forbids shared disks ("A CSBS backup used to create a full-ECS
+                # image cannot have shared disks", https://support.huaweicloud.com/intl/th-th/usermanual-ims/ims_01_0217.html);
+                # the CBR page lists no such rule and CBR backs up to 10 shared disks with a server
+                # (https://support.huaweicloud.com/intl/tr-tr/usermanual-ims/ims_01_0218.html,
+                # https://docs.otc.t-systems.com/cloud-backup-recovery/umn/service_overview/constraints.html).
+                # No documented code is specific to shared disks: "CSBS backup state unusable".
+                raise exc.CsbsBackupUnavailableError(
+                    backup_id, f"includes shared (multiattach) disk {volume.id}"
+                )
         existing = next((i for i in self.images.values() if i.backup_id == backup_id), None)
         if existing is not None:
             if csbs:
@@ -575,27 +585,34 @@ class ImsBackend:
     # ---- share / export / copy (all refused for full-ECS images except sharing CBR ones) ----------
     def check_shareable(self, image_id: str) -> Image:
         image = self.get_image(image_id)
-        if image.source != "CBR":
-            raise exc.ShareRefusedError(image_id)
-        if image.status != "active":
-            raise exc.ImageNotActiveError(image_id, image.status)
+        members.check_shareable(image)
         return image
 
-    def share_images(self, image_ids: list[str], now: float) -> Job:
-        for image_id in image_ids:
-            self.check_shareable(image_id)
+    def member_job(self, action: str, image_ids: list[str], projects: list[str], now: float) -> Job:
+        """POST (add) or DELETE (delete) /v1/cloudimages/members: a job that changes the members when it
+        finishes (after job_seconds, as image jobs)."""
+        images = [self.get_image(image_id) for image_id in image_ids]
+        if action == "add":
+            members.check_add(images, projects, self.project_id)
         job = Job(
             id=uuid.uuid4().hex,
-            job_type="imsBatchAddMembersJob",
+            job_type=members.JOB_TYPES[action],
             image_id=None,
             image_name="",
             begin_ts=now,
-            duration=0.0,
-            status="SUCCESS",
-            end_ts=now,
+            duration=self.job_seconds,
+            status="INIT",
+            members={"action": action, "images": image_ids, "projects": projects},
         )
         self.jobs[job.id] = job
         return job
+
+    def add_member(self, image_id: str, project: str) -> Image:
+        """Native POST /v2/images/{id}/members: one member, at once."""
+        image = self.get_image(image_id)
+        members.check_add([image], [project], self.project_id)
+        members.apply([image], "add", [project])
+        return image
 
     def export_image(self, image_id: str) -> None:
         self.get_image(image_id)

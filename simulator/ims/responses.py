@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from simulator import clock
 from simulator.ims import exceptions as exc
+from simulator.ims import members
 from simulator.ims.models import CreateWholeImage, ImsBackend, PatchOp, legacy_tag, normalise_tag
 from simulator.wire import Reply, SimRequest
 
@@ -205,23 +206,21 @@ class ImsResponses:
         return Reply(204)
 
     def share_image(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        data = _object(req)
-        images, projects = data.get("images"), data.get("projects")
-        if not isinstance(images, list) or not images or not all(isinstance(i, str) for i in images):
-            raise exc.MalformedRequestError("field 'images' must be a non-empty list of image ids")
-        if not isinstance(projects, list) or not projects or not all(isinstance(p, str) for p in projects):
-            raise exc.MalformedRequestError("field 'projects' must be a non-empty list of project ids")
-        if len(projects) > 10:
-            raise exc.MalformedRequestError("an image can be shared with at most 10 tenants")
-        job = self.backend.share_images(images, clock.now())
+        images, projects = members.parse_body(_object(req))
+        job = self.backend.member_job("add", images, projects, clock.now())
+        return Reply(200, {"job_id": job.id})
+
+    def unshare_image(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        images, projects = members.parse_body(_object(req))
+        job = self.backend.member_job("delete", images, projects, clock.now())
         return Reply(200, {"job_id": job.id})
 
     def add_image_member(self, req: SimRequest, params: dict[str, str]) -> Reply:
         data = _object(req)
         member = data.get("member")
-        if not isinstance(member, str) or not member:
-            raise exc.MalformedRequestError("field 'member' must be a project id")
-        image = self.backend.check_shareable(params["image_id"])
+        if set(data) != {"member"} or not isinstance(member, str) or not members.PROJECT_RE.match(member):
+            raise exc.MalformedRequestError('the body must be {"member": project id (32 hex characters)}')
+        image = self.backend.add_member(params["image_id"], member)
         now = clock.iso_z(clock.now())
         return Reply(
             200,

@@ -162,8 +162,8 @@ def test_state_dump_contains_every_collection(sim: RunningSimulator) -> None:
     state = sim.control.state()
     assert {k: len(v) for k, v in state.items() if isinstance(v, list)} == {
         "servers": 3,
-        "volumes": 7,
-        "backups": 9,
+        "volumes": 8,
+        "backups": 12,
         "images": 1,
         "jobs": 0,
         "ecs_jobs": 0,

@@ -1,0 +1,79 @@
+"""IMS image sharing (members), as Terraform's huaweicloud_images_image_share uses it.
+
+Routes (the resource's `// @API` lines, terraform-provider-huaweicloud
+huaweicloud/services/ims/resource_huaweicloud_images_image_share.go,
+https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/services/ims/resource_huaweicloud_images_image_share.go):
+POST and DELETE /v1/cloudimages/members with {"images": [...], "projects": [...]} answer {"job_id"},
+then GET /v1/{project_id}/jobs/{job_id} until SUCCESS. The members change when the job finishes.
+
+Rules (reference §1.6; https://support.huaweicloud.com/intl/tr-tr/usermanual-ims/ims_01_0218.html):
+only full-ECS images made from CBR backups can be shared (CSBS-based: IMG.0135), with at most 10
+projects. A member added by sharing is "pending" until the other project accepts it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from simulator.ims import exceptions as exc
+
+if TYPE_CHECKING:
+    from simulator.ims.models import Image
+
+MAX_MEMBERS = 10
+# unconfirmed: the job_type strings of the member jobs.
+JOB_TYPES = {"add": "imsBatchAddMembersJob", "delete": "imsBatchDeleteMembersJob"}
+PROJECT_RE = re.compile(r"^[0-9a-f]{32}$")  # Huawei Cloud project ids: 32 lower-case hex characters
+
+
+def parse_body(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(image ids, project ids) of a batch add/delete body (huaweicloudsdkims BatchAddMembersRequestBody)."""
+    unknown = sorted(set(data) - {"images", "projects", "domains", "organizations"})
+    if unknown:
+        raise exc.MalformedRequestError(f"unknown field(s) {unknown}")
+    images, projects = data.get("images"), data.get("projects")
+    if not isinstance(images, list) or not images or not all(isinstance(i, str) and i for i in images):
+        raise exc.MalformedRequestError("field 'images' must be a non-empty list of image ids")
+    if data.get("domains") or data.get("organizations"):
+        # Sharing with accounts or organizations exists in the SDK model but is not simulated.
+        raise exc.MalformedRequestError("sharing with 'domains' or 'organizations' is not simulated")
+    if not isinstance(projects, list) or not projects or not all(isinstance(p, str) for p in projects):
+        raise exc.MalformedRequestError("field 'projects' must be a non-empty list of project ids")
+    if len(projects) > MAX_MEMBERS:
+        raise exc.MalformedRequestError(f"an image can be shared with at most {MAX_MEMBERS} projects")
+    for project in projects:
+        if not PROJECT_RE.match(project):
+            raise exc.MalformedRequestError(f"'{project}' is not a project id (32 hexadecimal characters)")
+    if len(set(images)) != len(images) or len(set(projects)) != len(projects):
+        raise exc.MalformedRequestError("fields 'images' and 'projects' must not repeat an id")
+    return list(images), list(projects)
+
+
+def check_shareable(image: Image) -> None:
+    if image.source != "CBR":
+        raise exc.ShareRefusedError(image.id)
+    if image.status != "active":
+        raise exc.ImageNotActiveError(image.id, image.status)
+
+
+def check_add(images: list[Image], projects: list[str], owner: str) -> None:
+    if owner in projects:
+        raise exc.MalformedRequestError(f"an image cannot be shared with its own project {owner}")
+    for image in images:
+        check_shareable(image)
+        total = {m["member_id"] for m in image.members} | set(projects)
+        if len(total) > MAX_MEMBERS:
+            raise exc.MalformedRequestError(
+                f"image {image.id} would be shared with {len(total)} projects; at most {MAX_MEMBERS}"
+            )
+
+
+def apply(images: list[Image], action: str, projects: list[str]) -> None:
+    """Add (idempotent: an existing member keeps its status) or remove (a non-member is ignored)."""
+    for image in images:
+        current = {m["member_id"] for m in image.members}
+        if action == "add":
+            image.members += [{"member_id": p, "status": "pending"} for p in projects if p not in current]
+        else:
+            image.members = [m for m in image.members if m["member_id"] not in projects]
