@@ -4,6 +4,6 @@ from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
 """
 
 from .component import FullEcsImage, FullEcsImageArgs
-from .models import DataDiskOverride, ServerSpec
+from .servers import DataDiskOverride, ServerSpec
 
 __all__ = ["DataDiskOverride", "FullEcsImage", "FullEcsImageArgs", "ServerSpec"]

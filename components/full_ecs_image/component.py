@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+from pulumi.runtime.mocks import MockMonitor
 from pydantic import ValidationError
 
 from . import plan
 from .errors import InputValidationError
-from .models import Problem, ServerSpec, format_problems, problems_from, validate_known_fields
+from .polling import Timing
 from .resource import FullEcsImageResource
-from .settings import NAMESPACE, load_settings
+from .rules import Problem, format_problems, problems_from
+from .schema import USER_INPUT_FIELDS, validate_known_fields
+from .servers import ServerSpec, new_server
+from .settings import NAMESPACE, load_settings, setting
 from .waiter import ActiveImage, wait_until_active
 
 TYPE_TOKEN = "hwc:ims:FullEcsImage"  # noqa: S105 - a type token, not a password
 _SECRET_KEYS = ("accessKey", "secretKey", "securityToken")
 _PLAIN_KEYS = ("region", "projectId", "endpoints", "insecure", "cacertFile")
-_PROGRAM_STARTED_AT = time.time()
-"""When this program run started: an image whose create started later was created by this run."""
+_TIMING = Timing()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,7 +83,7 @@ class FullEcsImageArgs:
 
 def _validate(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], list[Problem]]:
     """Every problem with the plain values at once (Outputs are left to check())."""
-    values = {f.name: getattr(args, f.name) for f in fields(args) if f.name != "servers"}
+    values: dict[str, Any] = {name: getattr(args, name) for name in USER_INPUT_FIELDS}
     values["marker"] = marker
     _, problems = validate_known_fields({k: v for k, v in values.items() if v is not None})
     servers: list[ServerSpec] = []
@@ -102,6 +107,43 @@ def _validate(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], li
 def _program_config(key: str) -> str | None:
     value = pulumi.Config(NAMESPACE).get(key)
     return None if value in (None, "") else str(value)
+
+
+def _mocked() -> bool:
+    """True under pulumi.runtime.set_mocks (unit tests): the resource's outputs are the mock's, and
+    nothing may call the cloud."""
+    return isinstance(pulumi.runtime.settings.get_monitor(), MockMonitor)
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
+
+
+def timeout_minutes(custom: str | None) -> int | None:
+    """Whole minutes (rounded up) of a custom_timeouts duration such as "30m", "1h30m" or "90s"."""
+    if not custom:
+        return None
+    parts = _DURATION.findall(custom.strip())
+    if "".join(n + u for n, u in parts) != custom.strip():
+        raise InputValidationError(
+            f"custom_timeouts.create {custom!r} is not a duration such as 30m, 1h30m or 90s",
+            "fix custom_timeouts.create, or set create_timeout_minutes",
+            verb="validating",
+            subject="FullEcsImage",
+        )
+    seconds = sum(float(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts)
+    return max(1, -(-int(seconds) // 60))
+
+
+def image_options(component: pulumi.Resource, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The image's options: a child of the component, with the component's protect,
+    retain_on_delete and deleted_with (golden images are often retained)."""
+    given = opts or pulumi.ResourceOptions()
+    return pulumi.ResourceOptions(
+        parent=component,
+        protect=given.protect,
+        retain_on_delete=given.retain_on_delete,
+        deleted_with=given.deleted_with,
+    )
 
 
 class FullEcsImage(pulumi.ComponentResource):
@@ -137,8 +179,12 @@ class FullEcsImage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FullEcsImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
+        started_at = time.time()  # this run: an image whose create started later was made by it
         marker = plan.marker_for(pulumi.get_project(), pulumi.get_stack(), name)
         servers, problems = _validate(args, marker)
+        timeouts = opts.custom_timeouts if opts else None
+        if args.create_timeout_minutes is None and timeouts is not None:
+            args = dataclasses.replace(args, create_timeout_minutes=timeout_minutes(timeouts.create))
         if problems:
             raise InputValidationError(
                 f"{len(problems)} invalid input(s): {format_problems(problems)}",
@@ -146,26 +192,16 @@ class FullEcsImage(pulumi.ComponentResource):
                 verb="validating",
                 subject=f"FullEcsImage {name!r}",
             )
-        self._name = name
-        region = _program_config("region") or os.environ.get("HW_REGION_NAME")
-        project_id = _program_config("projectId") or os.environ.get("HW_PROJECT_ID")
-        props: dict[str, Any] = {
-            "backup_id": args.backup_id,
-            "name": args.name,
-            "description": args.description,
-            "tags": args.tags,
-            "enterprise_project_id": args.enterprise_project_id,
-            "min_ram": args.min_ram,
-            "max_ram": args.max_ram,
-            "adopt_image_id": args.adopt_image_id,
-            "create_timeout_minutes": args.create_timeout_minutes,
+        # Region and project by the provider's own rules (config, then HW_*/OS_* variables).
+        props: dict[str, Any] = {field: getattr(args, field) for field in USER_INPUT_FIELDS}
+        props |= {
             "marker": marker,
-            "region": region,
-            "project_id": project_id,
+            "region": setting(_program_config, os.environ, "region"),
+            "project_id": setting(_program_config, os.environ, "projectId"),
         }
-        self.image = FullEcsImageResource(f"{name}-image", props, pulumi.ResourceOptions(parent=self))
+        self.image = FullEcsImageResource(f"{name}-image", props, image_options(self, opts))
 
-        waited = self._waited(self.image)
+        waited = self._waited(self.image, started_at)
         self.image_id = waited.apply(lambda w: w.image_id)
         self.status = waited.apply(lambda w: w.status)
         self.min_disk = waited.apply(lambda w: w.min_disk)
@@ -178,7 +214,9 @@ class FullEcsImage(pulumi.ComponentResource):
         self.source_server_id = self.image.source_server_id
         self.job_id = self.image.job_id
 
-        self.servers = [self._server(server) for server in servers]
+        self.servers = [
+            new_server(self, name, server, self.image_id, self.data_disks, [self.image]) for server in servers
+        ]
         self.server_ids = pulumi.Output.all(*[s.id for s in self.servers]).apply(list)
 
         self.register_outputs(
@@ -195,18 +233,21 @@ class FullEcsImage(pulumi.ComponentResource):
             }
         )
 
-    def _waited(self, image: FullEcsImageResource) -> pulumi.Output[ActiveImage]:
-        """Waits (program side) until the image is active; no API call during preview."""
+    def _waited(self, image: FullEcsImageResource, run_started_at: float) -> pulumi.Output[ActiveImage]:
+        """Waits (program side) until the image is active. No API call during preview or under
+        mocks; at preview the image is shown as it will be after `up` (active)."""
         cfg = pulumi.Config(NAMESPACE)
         secrets = {key: cfg.get_secret(key) for key in _SECRET_KEYS}
         resource = self
 
         async def wait(values: dict[str, Any]) -> ActiveImage:
-            recorded = ActiveImage(
-                values["image_id"], values["status"], values["min_disk"], values["os_version"]
-            )
-            if pulumi.runtime.is_dry_run():
-                return recorded
+            if pulumi.runtime.is_dry_run() or _mocked():
+                # Recorded values, unchecked (a mock may leave any of them out).
+                recorded: dict[str, Any] = {k: values.get(k) for k in ("image_id", "status", "min_disk")}
+                if pulumi.runtime.is_dry_run():
+                    recorded["status"] = "active"  # what `up` makes sure of (or fails)
+                recorded["os_version"] = values.get("os_version")
+                return ActiveImage(**recorded)
             known = {k: values.get(k) for k in _SECRET_KEYS} | {k: _program_config(k) for k in _PLAIN_KEYS}
             settings = load_settings(lambda key: known.get(key), os.environ).scoped(
                 region=values["region"], project_id=values["project_id"]
@@ -223,8 +264,9 @@ class FullEcsImage(pulumi.ComponentResource):
                 timeout_seconds=plan.wait_budget(
                     values["create_started_at"],
                     int(values["create_timeout_minutes"]),
-                    _PROGRAM_STARTED_AT,
+                    run_started_at,
                     time.time(),
+                    _TIMING.minute,
                 ),
                 log=log,
             )
@@ -243,55 +285,6 @@ class FullEcsImage(pulumi.ComponentResource):
         )
         # The credentials only feed the wait; its result holds none, so it need not stay secret.
         return pulumi.Output.unsecret(combined.apply(wait))
-
-    def _server(self, server: ServerSpec) -> pulumi.CustomResource:
-        """A NEW ECS from the waited image; the original data disks keep their type/size overrides."""
-        from pulumi_huaweicloud import ecs  # imported only when servers are declared (needs the plugin)
-
-        def disks(original: list[dict[str, Any]]) -> list[ecs.InstanceDataDiskArgs]:
-            sizes = {d["id"]: int(d.get("size") or 0) for d in original}
-            problems = [
-                Problem(
-                    f"servers[{server.name}].data_disks[{vid}]", "is not an original data disk of the image"
-                )
-                for vid in server.data_disks
-                if vid not in sizes
-            ] + [
-                Problem(
-                    f"servers[{server.name}].data_disks[{vid}].size",
-                    f"must be at least the original size {sizes[vid]} GB",
-                )
-                for vid, o in server.data_disks.items()
-                if vid in sizes and o.size < sizes[vid]
-            ]
-            if problems:
-                raise InputValidationError(
-                    format_problems(problems),
-                    "fix the data disk overrides",
-                    verb="validating",
-                    subject=f"server {server.name!r}",
-                )
-            return [
-                ecs.InstanceDataDiskArgs(type=o.type, size=o.size, snapshot_id=vid)
-                for vid, o in sorted(server.data_disks.items())
-            ]
-
-        return ecs.Instance(
-            f"{self._name}-{server.name}",
-            ecs.InstanceArgs(
-                name=server.name,
-                image_id=self.image_id,
-                flavor_id=server.flavor_id,
-                availability_zone=server.availability_zone,
-                admin_pass=server.admin_pass,
-                key_pair=server.key_pair,
-                security_group_ids=server.security_group_ids or None,
-                networks=[ecs.InstanceNetworkArgs(uuid=server.subnet_id)],
-                system_disk_type=server.system_disk_type,
-                data_disks=self.data_disks.apply(disks) if server.data_disks else None,
-            ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.image]),
-        )
 
 
 __all__ = ["TYPE_TOKEN", "FullEcsImage", "FullEcsImageArgs"]

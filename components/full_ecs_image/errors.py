@@ -8,7 +8,13 @@ the message alone instead of a stack trace.
 
 from __future__ import annotations
 
+import logging
+
 import pulumi
+
+LOG = logging.getLogger("components.full_ecs_image")
+DEBUG_ENV = "FULL_ECS_IMAGE_DEBUG"
+"""Set to 1 to have tracebacks of unexpected errors written to stderr (debug level)."""
 
 
 class FullEcsImageError(pulumi.RunError):
@@ -36,6 +42,12 @@ class FullEcsImageError(pulumi.RunError):
             self.subject = subject
             self.args = (self.message,)
         return self
+
+    def add_cause(self, note: str) -> None:
+        """Appends what happened next (e.g. the cleanup) to the cause; empty notes are ignored."""
+        if note:
+            self.cause = f"{self.cause}; {note}"
+            self.args = (self.message,)
 
     def __str__(self) -> str:
         return self.message
@@ -80,3 +92,36 @@ class WaitTimeoutError(FullEcsImageError):
 
 class ImageUnusableError(FullEcsImageError):
     """The image failed (killed) or disappeared while being waited for."""
+
+
+def for_host(error: FullEcsImageError) -> FullEcsImageError:
+    """The same error, shaped so that the dynamic-provider host prints exactly our one line.
+
+    The host (pulumi/dynamic/__main__.py, `_abort_with_traceback`) reports `traceback.format_exc()`.
+    With sys.tracebacklimit = 0 that is the final line only: `<module>.<Class>: <str(error)>`,
+    the module left out for builtins (https://docs.python.org/3/library/traceback.html). So the
+    copy is of a one-off builtins subclass named "error <verb> <subject>" whose str is
+    "<cause>. <hint>": the line reads exactly like `message`, with no module path or class name.
+    It is still an instance of the original class, with the same attributes.
+    """
+    head, _, tail = error.message.partition(": ")
+    shaped = type(
+        head, (type(error),), {"__module__": "builtins", "__qualname__": head, "__str__": lambda _self: tail}
+    )
+    copy: FullEcsImageError = Exception.__new__(shaped)
+    copy.__dict__.update(error.__dict__)
+    copy.args = error.args
+    copy.__suppress_context__ = True
+    return copy
+
+
+def unexpected(error: BaseException, verb: str = "", subject: str = "full-ECS image") -> FullEcsImageError:
+    """An unexpected error as one line for the user; its traceback goes to the debug log only."""
+    LOG.debug("unexpected error %s %s", verb, subject, exc_info=error)
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else "no detail"
+    return FullEcsImageError(
+        f"unexpected error ({detail})",
+        f"this is a bug: rerun with {DEBUG_ENV}=1 to see its traceback, and report it",
+        verb=verb,
+        subject=subject,
+    )

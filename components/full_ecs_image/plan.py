@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .client import Backup, Image, Job, Volume
-from .models import MARKER_TAG_KEY, ImageSpec, is_unresolved
+from .api_models import Backup, Image, Job, Volume
+from .rules import MARKER_TAG_KEY, is_unresolved
+from .schema import ImageSpec, state_of
 
 IN_PLACE_FIELDS = ("name", "description", "tags", "min_ram", "max_ram")
 """Inputs IMS can change on an existing image (PATCH /v2/cloudimages/{id} and the tag API)."""
@@ -22,23 +23,9 @@ REPLACE_FIELDS = ("backup_id", "region", "project_id", "enterprise_project_id")
 FAILED_STATUSES = ("killed", "deleted")
 """Image statuses after which the recorded image is unusable and must be replaced."""
 
-# Input field -> IMS image attribute path for JSON patch (API reference 1.4).
+# Input field -> IMS image attribute path for JSON patch (https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0604.html).
 PATCH_PATHS = {"name": "/name", "description": "/__description", "min_ram": "/min_ram", "max_ram": "/max_ram"}
 _ATTRIBUTE = {"name": "name", "description": "__description", "min_ram": "min_ram", "max_ram": "max_ram"}
-
-OUTPUT_FIELDS = (
-    "image_id",
-    "status",
-    "job_id",
-    "min_disk",
-    "os_version",
-    "data_disks",
-    "source_server_id",
-    "source_server_name",
-    "source_server_status",
-    "create_started_at",
-)
-"""Computed outputs of the dynamic resource, besides the inputs it echoes."""
 
 
 def marker_for(project: str, stack: str, resource_name: str) -> str:
@@ -190,34 +177,49 @@ def data_disks(backup: Backup, volumes: Mapping[str, Volume | None]) -> list[dic
     return disks
 
 
-def outputs(spec: ImageSpec, image: Image, computed: Mapping[str, Any]) -> dict[str, Any]:
-    """Full outputs: every input (normalized) plus the image's current values and computed facts."""
-    outs = spec.model_dump(mode="json")
-    outs.update({field: computed.get(field) for field in OUTPUT_FIELDS})
-    outs.update(
-        {
-            "image_id": image.id,
-            "status": image.status,
-            "min_disk": image.min_disk,
-            "os_version": image.os_version,
-        }
-    )
-    return outs
+def observed(declared: Mapping[str, Any], image: Image, tags: Mapping[str, str]) -> dict[str, Any]:
+    """The in-place fields as the cloud has them, each spelled as declared when equivalent.
 
-
-def refreshed(
-    props: Mapping[str, Any], image: Image, tags: Mapping[str, str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(outputs, inputs) after a read: the cloud's current values replace the recorded ones."""
-    current = {
+    "Not set" has several spellings (None/"" description, None/{} tags, None/0 min_ram); keeping
+    the declared one when the cloud agrees means state never differs from the checked inputs by
+    spelling alone, so the engine shows no false diff (e.g. `+min_ram`) after create or refresh.
+    """
+    cloud = {
         "name": image.name,
         "description": image.description or None,
         "tags": user_tags(tags) or None,
         "min_ram": image.min_ram,
         "max_ram": image.max_ram,
     }
-    if not props.get("min_ram") and not image.min_ram:
-        current["min_ram"] = props.get("min_ram")  # keep an unset min_ram unset (0 means no minimum)
+    return {
+        field: declared.get(field) if _norm(field, declared.get(field)) == _norm(field, value) else value
+        for field, value in cloud.items()
+    }
+
+
+def outputs(
+    spec: ImageSpec, image: Image, tags: Mapping[str, str], computed: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Full outputs after create/update: the inputs with the in-place fields as the cloud has them
+    (so the next diff sees any difference), the image's current values and the computed facts."""
+    current = observed(spec.model_dump(), image, tags)
+    return state_of(
+        spec.model_copy(update=current),
+        {
+            **computed,
+            "image_id": image.id,
+            "status": image.status,
+            "min_disk": image.min_disk,
+            "os_version": image.os_version,
+        },
+    )
+
+
+def refreshed(
+    props: Mapping[str, Any], image: Image, tags: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(outputs, inputs) after a read: the cloud's current values replace the recorded ones."""
+    current = observed(props, image, tags)
     inputs = {k: v for k, v in props.items() if k in ImageSpec.model_fields} | current
     outs = {k: v for k, v in props.items() if k != "__provider"} | current
     outs.update({"image_id": image.id, "status": image.status, "min_disk": image.min_disk})
@@ -240,7 +242,7 @@ def progress(job: Job | None, image: Image | None) -> tuple[str, str]:
 
 
 def wait_budget(
-    create_started_at: float | None, timeout_minutes: int, program_started_at: float, now: float
+    create_started_at: float | None, timeout_minutes: int, run_started_at: float, now: float, minute: float
 ) -> float:
     """Seconds the program may wait for `active` (epoch times, one machine, one clock).
 
@@ -248,7 +250,29 @@ def wait_budget(
     create_timeout_minutes budget counted from the start of create(). On a later run (the image was
     still saving when an earlier run timed out) the wait gets a fresh, full timeout.
     """
-    full = timeout_minutes * 60.0
-    if create_started_at is None or create_started_at < program_started_at:
+    full = timeout_minutes * minute
+    if create_started_at is None or create_started_at < run_started_at:
         return full
     return max(0.0, create_started_at + full - now)
+
+
+def adoption_changes(image: Image, tags: Mapping[str, str], spec: ImageSpec) -> list[str]:
+    """What adopting `image` will change on it, in words, for the preview (adoption converges the
+    image to the declared name, description, RAM and tags)."""
+    labels = {"/name": "name", "/__description": "description", "/min_ram": "min_ram", "/max_ram": "max_ram"}
+    changes = []
+    for operation in patch_operations(image, spec):
+        field = labels[operation["path"]]
+        before = _current(image, field)
+        after = operation.get("value")
+        changes.append(
+            f"{field} {before!r} -> {after!r}" if operation["op"] != "remove" else f"remove {field}"
+        )
+    to_delete, to_create = tag_changes(tags, spec.tags or {})
+    if to_delete:
+        changes.append(f"remove tags {', '.join(f'{k}={v}' for k, v in sorted(to_delete.items()))}")
+    if to_create:
+        changes.append(f"set tags {', '.join(f'{k}={v}' for k, v in sorted(to_create.items()))}")
+    if not changes:
+        return [f"adopting image {image.id} changes nothing on it"]
+    return [f"adopting image {image.id} will change: {'; '.join(changes)}"]

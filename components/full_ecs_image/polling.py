@@ -1,4 +1,4 @@
-"""Waiting for a state: one loop shape for the provider (sync) and the program (async).
+"""Waiting for a state: the timing knobs and one (async) wait loop, used by the provider and the program.
 
 A poll returns what it saw as a `Seen`: the result (None while not there yet), the progress line
 to print, the phase, and the job's percent when it read one. A line is printed once per change.
@@ -7,15 +7,15 @@ How long to sleep before the next poll (PollState.next_interval):
 - While a job reports a rising percent, half its estimated remaining time, clamped to the
   schedule's [first, cap]. Why this rather than restarting a fixed schedule: the percent says when
   the job will end, so halving the remainder approaches that end geometrically. A 20 s job costs
-  about 10 polls and is noticed within about `first` of its end; a schedule restarted at 0.5 s on
-  every phase change cost twice that, and one restarted at 2 s notices the end up to ~7 s late.
+  about 10 polls and is noticed within about `first` of its end.
   The rate is the average since the percent was first seen, so a percent that stalls makes the
   estimate (and the sleep) grow instead of spinning at the floor.
 - Otherwise (no job, a percent not rising yet, the image phases after the job): the growing
   schedule, restarted at `first` on a change of phase (job status, image status). A percent that
   rises on every poll changes the line but not the phase.
 Every sleep is jittered (PollSchedule.jitter). The first poll is immediate, so a job that is
-already done costs exactly one round, and one that ends within a sleep is noticed at its end.
+already done costs exactly one round. A sleep that would pass the deadline is cut short so that
+the last poll happens AT the deadline: a timeout of one minute means one minute of waiting.
 """
 
 from __future__ import annotations
@@ -24,13 +24,55 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .client import PollSchedule
 from .errors import WaitTimeoutError
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    """Poll intervals: a quick first check, then x`factor` up to `cap`; reset when a phase changes.
+
+    The defaults notice a job that ends in a few seconds within about a second, and settle at one
+    request per image every 10 s for long waits (Terraform polls every 10-15 s:
+    https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/services/ims/resource_huaweicloud_ims_cbr_whole_image.go).
+    `first` and `cap` also bound the sleeps sized from a job's percent.
+    `jitter`: each sleep is scaled by a random factor in [1 - jitter, 1 + jitter], so 50 waiters
+    started together drift apart instead of hitting IMS's rate limit (APIG.0308) in lockstep; 0
+    disables it (tests that count requests).
+    """
+
+    first: float = 0.5
+    factor: float = 1.5
+    cap: float = 10.0
+    jitter: float = 0.2
+
+    def intervals(self) -> Iterator[float]:
+        interval = self.first
+        while True:
+            yield interval
+            interval = min(self.cap, interval * self.factor)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """All the waiting a client does; tests pass zeros so the suite runs in seconds."""
+
+    poll: PollSchedule = field(default_factory=PollSchedule)
+    retry_base: float = 1.0
+    retry_cap: float = 16.0
+    max_attempts: int = 6
+    request_timeout: float = 30.0
+    minute: float = 60.0
+    """Seconds in one minute of create_timeout_minutes; tests shorten it to test timeouts quickly."""
+    cleanup: float = 120.0
+    """Bound in seconds on deleting the image a failed create() started (its own budget, so a
+    create that ran out of time can still clean up)."""
+    delete: float = 600.0
+    """Bound in seconds on deleting an image (Terraform's default delete timeout is 10 minutes)."""
 
 
 @dataclass(frozen=True)
@@ -81,40 +123,20 @@ class PollState:
         return (100.0 - percent) * (now - since) / (percent - start)
 
     def next_interval(self, *, what: str, deadline: float, hint: str, now: float) -> float:
-        """The sleep before the next poll; raises WaitTimeoutError when it would pass the deadline."""
+        """The sleep before the next poll: never past the deadline (the last poll happens at the
+        deadline); raises WaitTimeoutError once the deadline itself has been reached."""
+        if now >= deadline:
+            raise WaitTimeoutError(f"timed out waiting for {what} (last state: {self.line})", hint)
         schedule = self._schedule
         if self._remaining is None:
             interval = next(self._intervals)
         else:
             interval = min(schedule.cap, max(schedule.first, self._remaining / 2))
         interval *= 1.0 + schedule.jitter * (2.0 * self._rand() - 1.0)
-        if now + interval >= deadline:
-            raise WaitTimeoutError(f"timed out waiting for {what} (last state: {self.line})", hint)
-        return interval
+        return min(interval, deadline - now)
 
 
-def wait_for(
-    poll: Callable[[], Seen[T]],
-    *,
-    what: str,
-    deadline: float,
-    schedule: PollSchedule,
-    on_line: Callable[[str], None],
-    hint: str,
-) -> T:
-    """Calls `poll` until it returns a result (it raises on a failure state); always polls once."""
-    state = PollState(schedule)
-    while True:
-        seen = poll()
-        line = state.observe(seen, now=time.monotonic())
-        if line is not None:
-            on_line(line)
-        if seen.result is not None:
-            return seen.result
-        time.sleep(state.next_interval(what=what, deadline=deadline, hint=hint, now=time.monotonic()))
-
-
-async def wait_for_async(
+async def wait_for(
     poll: Callable[[], Awaitable[Seen[T]]],
     *,
     what: str,
@@ -123,7 +145,8 @@ async def wait_for_async(
     on_line: Callable[[str], None],
     hint: str,
 ) -> T:
-    """`wait_for` for the program's event loop: many of these run concurrently."""
+    """Calls `poll` until it returns a result (it raises on a failure state); always polls once,
+    and once more at the deadline. Many of these run concurrently on one event loop."""
     state = PollState(schedule)
     while True:
         seen = await poll()

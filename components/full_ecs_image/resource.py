@@ -7,13 +7,27 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from .plan import OUTPUT_FIELDS
 from .provider import FullEcsImageProvider
+from .schema import OUTPUT_FIELDS
 
 
 class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
-    """One IMS full-ECS image; a child of FullEcsImage. Its outputs are its inputs plus these."""
+    """One IMS full-ECS image; a child of FullEcsImage. Its outputs are its inputs plus these.
 
+    The annotations mirror schema.ImageState field for field (tests/component/test_schema.py)."""
+
+    backup_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    marker: pulumi.Output[str]
+    description: pulumi.Output[str | None]
+    tags: pulumi.Output[dict[str, str] | None]
+    enterprise_project_id: pulumi.Output[str | None]
+    min_ram: pulumi.Output[int | None]
+    max_ram: pulumi.Output[int | None]
+    adopt_image_id: pulumi.Output[str | None]
+    create_timeout_minutes: pulumi.Output[int]
+    region: pulumi.Output[str | None]
+    project_id: pulumi.Output[str | None]
     image_id: pulumi.Output[str]
     status: pulumi.Output[str]
     job_id: pulumi.Output[str | None]
@@ -23,12 +37,7 @@ class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
     source_server_id: pulumi.Output[str | None]
     source_server_name: pulumi.Output[str | None]
     source_server_status: pulumi.Output[str | None]
-    backup_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    create_timeout_minutes: pulumi.Output[int]
     create_started_at: pulumi.Output[float | None]
-    region: pulumi.Output[str | None]
-    project_id: pulumi.Output[str | None]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
         # Outputs not among the inputs must be declared and seeded, or Pulumi drops them

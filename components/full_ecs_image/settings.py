@@ -16,7 +16,8 @@ from .errors import SettingsError
 
 NAMESPACE = "huaweicloud"
 
-# Env fallbacks, as the Terraform/Pulumi huaweicloud provider documents them (API reference 5.3).
+# Env fallbacks, as the Terraform huaweicloud provider reads them (its provider.go DefaultFuncs:
+# https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/provider.go).
 _ENV = {
     "region": ("HW_REGION_NAME", "OS_REGION_NAME"),
     "accessKey": ("HW_ACCESS_KEY", "OS_ACCESS_KEY"),
@@ -72,6 +73,17 @@ def _from_settings_error(key: str) -> str:
     )
 
 
+def setting(get: Callable[[str], str | None], env: Mapping[str, str], key: str) -> str | None:
+    """One setting: stack config first, then its environment variables in order; None if unset."""
+    raw = get(key)
+    if raw is not None and str(raw) != "":
+        return str(raw)
+    for name in _ENV.get(key, ()):
+        if env.get(name):
+            return env[name]
+    return None
+
+
 def load_settings(get: Callable[[str], str | None], env: Mapping[str, str]) -> Settings:
     """Builds Settings from a config getter (keys without namespace, e.g. "accessKey") and env.
 
@@ -79,13 +91,7 @@ def load_settings(get: Callable[[str], str | None], env: Mapping[str, str]) -> S
     """
 
     def value(key: str) -> str | None:
-        raw = get(key)
-        if raw is not None and str(raw) != "":
-            return str(raw)
-        for name in _ENV.get(key, ()):
-            if env.get(name):
-                return env[name]
-        return None
+        return setting(get, env, key)
 
     def required(key: str) -> str:
         found = value(key)

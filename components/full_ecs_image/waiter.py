@@ -11,10 +11,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
+
 from . import plan
-from .client import AsyncHuaweiClient, Job, Timing
+from .api_models import Job
+from .client import HuaweiClient
 from .errors import ApiError, ImageUnusableError, WaitTimeoutError
-from .polling import Seen, wait_for_async
+from .polling import Seen, Timing, wait_for
 from .settings import Settings
 
 REFRESH_HINT = (
@@ -41,6 +44,7 @@ async def wait_until_active(
     timeout_seconds: float,
     log: Callable[[str], None],
     timing: Timing | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> ActiveImage:
     """Polls the job's progress until it ends, then the image until it is `active`.
 
@@ -59,7 +63,8 @@ async def wait_until_active(
     def unusable(cause: str) -> ImageUnusableError:
         return ImageUnusableError(cause, REFRESH_HINT, verb="waiting for", subject=subject)
 
-    async with AsyncHuaweiClient(settings, timing=timing, deadline=deadline) as api:
+    client = HuaweiClient(settings, timing=timing, deadline=deadline, transport=transport, on_retry=log)
+    async with client as api:
 
         async def poll() -> Seen[ActiveImage]:
             nonlocal job_open, last_job
@@ -93,7 +98,7 @@ async def wait_until_active(
             return Seen(result, line, phase)
 
         try:
-            return await wait_for_async(
+            return await wait_for(
                 poll,
                 what="the image to become active within create_timeout_minutes",
                 deadline=deadline,

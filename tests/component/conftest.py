@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,6 +19,16 @@ from .helpers import configured, provider_settings, sim_config
 def _restore_tracebacklimit(monkeypatch: pytest.MonkeyPatch) -> None:
     """configure() sets sys.tracebacklimit = 0 for the provider process; keep pytest's own output."""
     monkeypatch.setattr(sys, "tracebacklimit", 1000, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _main_thread_event_loop() -> Iterator[None]:
+    """asyncio.run() leaves the main thread without a current loop; Pulumi's mock runtime needs one."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 @pytest.fixture

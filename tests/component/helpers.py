@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Any
 
+import httpx
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from components.full_ecs_image.client import FAST_TIMING
+from components.full_ecs_image.client import HuaweiClient
 from components.full_ecs_image.plan import marker_for
+from components.full_ecs_image.polling import PollSchedule, Timing
 from components.full_ecs_image.provider import FullEcsImageProvider
 from components.full_ecs_image.settings import Settings
 from simulator.testing import RunningSimulator
 
 PROJECT = "full-ecs-image"
+
+FAST_TIMING = Timing(
+    PollSchedule(0.0, 1.0, 0.0, jitter=0.0), retry_base=0.0, retry_cap=0.0, request_timeout=10.0, cleanup=10.0
+)
+"""No sleeps and no jitter: the suite runs in seconds and request counts are exact."""
 
 
 def sim_config(sim: RunningSimulator, **overrides: str) -> dict[str, str]:
@@ -75,3 +83,30 @@ def provider_settings(sim: RunningSimulator) -> Settings:
         project_id=sim.project_id,
         endpoints=dict.fromkeys(("ims", "csbs", "ecs", "evs"), sim.url),
     )
+
+
+def cloud(sim: RunningSimulator, method: str, *args: Any) -> Any:
+    """One client call against the simulator, from synchronous test code."""
+
+    async def call() -> Any:
+        async with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+            return await getattr(api, method)(*args)
+
+    return asyncio.run(call())
+
+
+class InProcess(httpx.AsyncBaseTransport):
+    """Calls the simulator's WSGI app in this process, no port: httpx's WSGITransport is sync-only,
+    so each request is handed to it on a worker thread (https://www.python-httpx.org/advanced/transports/)."""
+
+    def __init__(self, sim: RunningSimulator) -> None:
+        self._wsgi = httpx.WSGITransport(app=sim.app)
+        self.requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        body = await request.aread()
+        plain = httpx.Request(request.method, request.url, headers=request.headers, content=body)
+        response = await asyncio.to_thread(self._wsgi.handle_request, plain)
+        content = await asyncio.to_thread(response.read)
+        return httpx.Response(response.status_code, headers=response.headers, content=content)

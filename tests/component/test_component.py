@@ -67,40 +67,70 @@ def program_config(sim: RunningSimulator) -> Iterator[None]:
     pulumi.runtime.set_all_config({})
 
 
-def use_mocks(mocks: CloudBackedMocks, *, preview: bool) -> None:
+def use_mocks(mocks: pulumi.runtime.Mocks, *, preview: bool) -> None:
     pulumi.runtime.set_mocks(mocks, project="full-ecs-image", stack="test", preview=preview)
 
 
+class EchoMocks(pulumi.runtime.Mocks):
+    """Mocks as Pulumi's testing guide writes them: every resource echoes its inputs as outputs,
+    or (full=...) the image resource returns these complete outputs."""
+
+    def __init__(self, full: dict[str, Any] | None = None) -> None:
+        self.full = full
+        self.registered: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        self.registered.append(args)
+        if args.typ == DYNAMIC_TYPE and self.full is not None:
+            return str(self.full["image_id"]), {**args.inputs, **self.full}
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def outputs_of(image: FullEcsImage) -> pulumi.Output[list[Any]]:
+    return pulumi.Output.all(
+        image.image_id, image.status, image.min_disk, image.os_version, image.data_disks, image.backup_id
+    )
+
+
 @pytest.mark.usefixtures("program_config")
-def test_component_waits_until_active_and_exposes_outputs(sim: RunningSimulator) -> None:
-    mocks = CloudBackedMocks(configured(sim_config(sim)))
-    use_mocks(mocks, preview=False)
-    sim.control.set_job_seconds(0.3)
+def test_under_mocks_that_echo_inputs_nothing_calls_the_cloud(sim: RunningSimulator) -> None:
+    mocks = EchoMocks()
+    use_mocks(mocks, preview=False)  # not a preview: the component would otherwise wait for `active`
+    seen: list[Any] = []
 
-    def check() -> pulumi.Output[Any]:
+    def program() -> pulumi.Output[Any]:
         image = FullEcsImage("web", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="web01-full"))
+        return outputs_of(image).apply(seen.extend)
 
-        def verify(values: list[Any]) -> None:
-            image_id, status, min_disk, os_version, data_disks, backup_id, server_id = values
-            assert status == "active"
-            assert image_id in [i["id"] for i in sim.control.images()]
-            assert (min_disk, os_version) == (40, seed.OS_VERSION)
-            assert [d["type"] for d in data_disks] == ["SSD"]
-            assert (backup_id, server_id) == (seed.BACKUP_AVAILABLE, seed.SERVER_RUNNING)
+    run(program)
+    assert sim.control.calls() == {}
+    # The outputs are the mock's: it echoed the inputs, so only backup_id is known.
+    assert seen == [None, None, None, None, [], seed.BACKUP_AVAILABLE]
+    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
 
-        return pulumi.Output.all(
-            image.image_id, image.status, image.min_disk, image.os_version, image.data_disks,
-            image.backup_id, image.source_server_id,
-        ).apply(verify)  # fmt: skip
 
-    run(check)
-    types = [r.typ for r in mocks.registered]
-    assert types == [TYPE_TOKEN, DYNAMIC_TYPE]
-    dynamic = mocks.registered[1]
-    assert dynamic.name == "web-image"
-    assert len(dynamic.inputs["marker"]) == 32
-    # create() returned before the image was active; the program's wait took it to "active".
-    assert mocks.created_status in ("queued", "saving")
+@pytest.mark.usefixtures("program_config")
+def test_under_mocks_with_full_outputs_the_component_exposes_them_without_calling_the_cloud(
+    sim: RunningSimulator,
+) -> None:
+    full = {
+        "image_id": "img-0001", "status": "saving", "min_disk": 40, "os_version": "EulerOS 2.9",
+        "data_disks": [{"id": "d1", "size": 100, "type": "SSD"}], "job_id": "job-1",
+        "create_started_at": 1e12, "create_timeout_minutes": 30, "region": "r1", "project_id": "p1",
+    }  # fmt: skip
+    use_mocks(EchoMocks(full), preview=False)
+    seen: list[Any] = []
+
+    def program() -> pulumi.Output[Any]:
+        image = FullEcsImage("web", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="web01-full"))
+        return outputs_of(image).apply(seen.extend)
+
+    run(program)
+    assert sim.control.calls() == {}
+    assert seen == ["img-0001", "saving", 40, "EulerOS 2.9", full["data_disks"], seed.BACKUP_AVAILABLE]
 
 
 @pytest.mark.usefixtures("program_config")
@@ -125,7 +155,7 @@ def test_plain_inputs_are_validated_all_at_once() -> None:
                 servers=[{"name": "web", "flavor_id": "f", "subnet_id": SUBNET}],
             ),
         )  # fmt: skip
-    message = str(error.value)
+    message = error.value.message
     assert isinstance(error.value, pulumi.RunError)  # printed by the language host without a traceback
     assert message.startswith("error validating FullEcsImage 'bad': 5 invalid input(s)")
     for field in ("backup_id:", "name:", "description:", "min_ram:", "servers[0]:"):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
-import pytest
-
 from components.full_ecs_image import plan
-from components.full_ecs_image.client import Backup, Image, Job, PollSchedule, Volume, VolumeBackup
-from components.full_ecs_image.models import MARKER_TAG_KEY, ImageSpec
+from components.full_ecs_image.api_models import Backup, Image, Job, Volume, VolumeBackup
 from components.full_ecs_image.plan import (
     as_add,
     create_body,
@@ -19,7 +15,8 @@ from components.full_ecs_image.plan import (
     patch_operations,
     tag_changes,
 )
-from components.full_ecs_image.polling import PollState, Seen
+from components.full_ecs_image.rules import MARKER_TAG_KEY
+from components.full_ecs_image.schema import ImageSpec
 
 BACKUP = "c0000000-0000-4000-8000-000000000001"
 OTHER_BACKUP = "c0000000-0000-4000-8000-000000000002"
@@ -155,11 +152,13 @@ def test_data_disks_lists_non_bootable_volumes_with_types() -> None:
 def test_wait_budget_is_one_budget_on_the_creating_run() -> None:
     program_start, create_start = 1000.0, 1010.0
     # created by this run, 4 minutes ago: 30 - 4 minutes are left for the wait
-    assert plan.wait_budget(create_start, 30, program_start, create_start + 240) == 26 * 60
-    assert plan.wait_budget(create_start, 1, program_start, create_start + 300) == 0.0
+    assert plan.wait_budget(create_start, 30, program_start, create_start + 240, 60.0) == 26 * 60
+    assert plan.wait_budget(create_start, 1, program_start, create_start + 300, 60.0) == 0.0
     # created by an earlier run (still saving after a timeout), or unknown: a fresh full wait
-    assert plan.wait_budget(900.0, 30, program_start, 5000.0) == 30 * 60
-    assert plan.wait_budget(None, 30, program_start, 5000.0) == 30 * 60
+    assert plan.wait_budget(900.0, 30, program_start, 5000.0, 60.0) == 30 * 60
+    assert plan.wait_budget(None, 30, program_start, 5000.0, 60.0) == 30 * 60
+    # the length of a minute is Timing.minute (tests shorten it)
+    assert plan.wait_budget(None, 30, program_start, 5000.0, 0.5) == 15.0
 
 
 def test_progress_phase_excludes_the_percent() -> None:
@@ -167,61 +166,3 @@ def test_progress_phase_excludes_the_percent() -> None:
     image = Image.from_api({"id": "i", "status": "saving"})
     assert plan.progress(job, image) == ("job RUNNING, image saving", "job RUNNING 42%, image saving")
     assert plan.progress(None, image) == ("image saving", "image saving")
-
-
-def test_poll_state_restarts_the_schedule_only_on_a_new_phase() -> None:
-    state = PollState(PollSchedule(1.0, 2.0, 8.0, jitter=0.0))
-
-    def step(line: str, phase: str) -> tuple[str | None, float]:
-        printed = state.observe(Seen(None, line, phase), now=0.0)
-        return printed, state.next_interval(what="x", deadline=1e9, hint="", now=0.0)
-
-    assert step("job RUNNING 10%", "job RUNNING") == ("job RUNNING 10%", 1.0)
-    assert step("job RUNNING 20%", "job RUNNING") == ("job RUNNING 20%", 2.0)  # printed, not reset
-    assert step("job RUNNING 20%", "job RUNNING") == (None, 4.0)  # nothing new: not printed
-    assert step("job RUNNING 30%", "job RUNNING") == ("job RUNNING 30%", 8.0)
-    assert step("job SUCCESS 100%", "job SUCCESS") == ("job SUCCESS 100%", 1.0)  # new phase: reset
-
-
-def test_poll_state_sleeps_half_the_remaining_time_the_percent_predicts() -> None:
-    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
-
-    def sleep_after(now: float, percent: float | None, phase: str = "job RUNNING") -> float:
-        state.observe(Seen(None, f"{phase} {percent}%", phase, percent), now=now)
-        return state.next_interval(what="x", deadline=1e9, hint="", now=now)
-
-    assert sleep_after(100.0, 10.0, "job INIT") == 0.5  # one sighting gives no rate: `first`
-    assert sleep_after(100.5, 12.5, "job INIT") == pytest.approx(8.75)  # 5 %/s: 17.5 s left, half
-    # INIT -> RUNNING keeps the rate: the percent is the job's, not the phase's.
-    assert sleep_after(109.25, 56.25) == pytest.approx(4.375)
-    assert sleep_after(118.0, 99.9) == 0.5  # 0.02 s left: never below `first`
-    # A long job: the sleep is capped at `cap`.
-    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
-    assert sleep_after(0.0, 0.0) == 0.5
-    assert sleep_after(1.0, 1.0) == 10.0
-    # A stalled percent slows the estimated rate (longer sleeps) instead of spinning at the floor.
-    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
-    sleep_after(0.0, 10.0)
-    assert sleep_after(1.0, 20.0) == pytest.approx(4.0)  # 10 %/s: 8 s left
-    assert sleep_after(9.0, 20.0) == 10.0  # 20 % in 9 s: 72 s left, capped
-    # No percent (the image phases): the schedule again.
-    assert sleep_after(6.0, None, "image saving") == 0.5
-    assert sleep_after(6.5, None, "image saving") == 0.75
-
-
-def test_poll_state_jitter_stays_within_its_bounds_and_can_be_disabled() -> None:
-    rand = random.Random(20240501)
-    state = PollState(PollSchedule(1.0, 1.0, 1.0, jitter=0.2), rand.random)
-    state.observe(Seen(None, "job RUNNING", None), now=0.0)
-    sleeps = [state.next_interval(what="x", deadline=1e9, hint="", now=0.0) for _ in range(200)]
-    assert all(0.8 <= s <= 1.2 for s in sleeps)
-    assert min(sleeps) < 0.9
-    assert max(sleeps) > 1.1
-    assert len(set(sleeps)) > 100
-    # The same seed gives the same sleeps; jitter 0 gives the schedule exactly.
-    again = PollState(PollSchedule(1.0, 1.0, 1.0, jitter=0.2), random.Random(20240501).random)
-    again.observe(Seen(None, "job RUNNING", None), now=0.0)
-    assert [again.next_interval(what="x", deadline=1e9, hint="", now=0.0) for _ in range(200)] == sleeps
-    exact = PollState(PollSchedule(1.0, 1.0, 1.0, jitter=0.0), rand.random)
-    exact.observe(Seen(None, "job RUNNING", None), now=0.0)
-    assert {exact.next_interval(what="x", deadline=1e9, hint="", now=0.0) for _ in range(50)} == {1.0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 import threading
@@ -10,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from components.full_ecs_image.client import FAST_TIMING, HuaweiClient, Image, PollSchedule, Timing
+from components.full_ecs_image.api_models import Image
+from components.full_ecs_image.client import HuaweiClient
 from components.full_ecs_image.errors import (
     ApiError,
     FullEcsImageError,
@@ -20,13 +22,16 @@ from components.full_ecs_image.errors import (
     SettingsError,
     WaitTimeoutError,
 )
-from components.full_ecs_image.models import MARKER_TAG_KEY, ImageSpec
+from components.full_ecs_image.lifecycle import converge
 from components.full_ecs_image.plan import create_body
+from components.full_ecs_image.polling import PollSchedule, Timing
 from components.full_ecs_image.provider import FullEcsImageProvider
+from components.full_ecs_image.rules import MARKER_TAG_KEY
+from components.full_ecs_image.schema import ImageSpec
 from simulator import seed
 from simulator.testing import RunningSimulator
 
-from .helpers import configured, image_props, provider_settings, sim_config
+from .helpers import FAST_TIMING, cloud, configured, image_props, provider_settings, sim_config
 
 
 def images_from(sim: RunningSimulator, backup_id: str) -> list[dict[str, Any]]:
@@ -83,8 +88,7 @@ def test_create_marks_the_image_with_the_marker_tag(
 ) -> None:
     props = image_props(seed.BACKUP_AVAILABLE)
     result = provider.create(props)
-    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
-        assert api.list_image_tags(result.id)[MARKER_TAG_KEY] == props["marker"]
+    assert cloud(sim, "list_image_tags", result.id)[MARKER_TAG_KEY] == props["marker"]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +106,7 @@ def test_preflight_violations_make_no_mutating_call(
 ) -> None:
     with pytest.raises(PreflightError, match=expected) as error:
         provider.create(image_props(backup_id))
-    assert str(error.value).startswith("error creating full-ECS image 'web01-full' from CSBS backup")
+    assert error.value.message.startswith("error creating full-ECS image 'web01-full' from CSBS backup")
     assert sim.control.mutating_calls() == {}
 
 
@@ -148,7 +152,7 @@ def test_failed_job_leaves_nothing_and_names_code_and_reason(
     sim.control.fail_next_job("IMG.0199", "disk copy failed")
     with pytest.raises(JobFailedError, match=r"failed with IMG\.0199: disk copy failed") as error:
         provider.create(image_props(seed.BACKUP_AVAILABLE))
-    assert "error creating full-ECS image" in str(error.value)
+    assert "error creating full-ECS image" in error.value.message
     assert images_from(sim, seed.BACKUP_AVAILABLE) == []
 
 
@@ -160,7 +164,7 @@ def test_a_refused_create_request_makes_no_cleanup(
     sim.control.inject_fault("error", route="ims.create_whole_image", status=400)
     with pytest.raises(FullEcsImageError, match="returned HTTP 400") as error:
         provider.create(image_props(seed.BACKUP_AVAILABLE))
-    assert "image" not in str(error.value).split("returned HTTP 400", 1)[1]
+    assert "image" not in error.value.message.split("returned HTTP 400", 1)[1]
     calls = sim.control.calls()
     assert calls["ims.create_whole_image"] == 1
     assert calls.get("ims.list_images", 0) == 1  # the preflight's one look for existing images
@@ -174,7 +178,7 @@ def test_an_unanswered_create_request_says_the_image_may_still_appear(
     sim.control.inject_fault("error", route="ims.create_whole_image", status=503, count=100)
     with pytest.raises(FullEcsImageError, match="returned HTTP 503") as error:
         provider.create(image_props(seed.BACKUP_AVAILABLE))
-    assert "the next `pulumi up` adopts it" in str(error.value)
+    assert "the next `pulumi up` adopts it" in error.value.message
 
 
 def test_failed_job_deletes_the_image_it_left_behind(
@@ -193,12 +197,12 @@ def test_error_after_the_image_id_is_known_deletes_the_image(
 ) -> None:
     # The job ends at once, so its id is known; reading the new image's tags then keeps failing.
     sim.control.inject_fault("error", route="ims.list_image_tags", count=10, status=500)
-    with pytest.raises(ApiError, match=r"GET image tags returned HTTP 500") as error:
+    with pytest.raises(ApiError, match=r"list image tags at \S+ returned HTTP 500") as error:
         provider.create(image_props(seed.BACKUP_AVAILABLE))
     assert images_from(sim, seed.BACKUP_AVAILABLE) == []
     assert sim.control.mutating_calls()["ims.delete_image"] == 1
-    assert re.search(r"the image [0-9a-f-]{36} it started was deleted", str(error.value))
-    assert str(error.value).startswith("error creating full-ECS image 'web01-full'")
+    assert re.search(r"the image [0-9a-f-]{36} it started was deleted", error.value.message)
+    assert error.value.message.startswith("error creating full-ECS image 'web01-full'")
 
 
 def test_timeout_before_the_image_id_is_known_deletes_the_image_by_its_marker(
@@ -223,7 +227,7 @@ def test_failed_cleanup_names_the_image_and_a_rerun_adopts_it(
     with pytest.raises(ApiError) as error:
         provider.create(props)
     [left] = images_from(sim, seed.BACKUP_AVAILABLE)
-    message = str(error.value)
+    message = error.value.message
     assert f"deleting image {left['id']} failed too" in message
     assert "run `pulumi up` again to adopt it" in message
     assert f"DELETE /v2/images/{left['id']}" in message
@@ -238,8 +242,7 @@ def test_adopts_its_own_image_after_an_interrupted_run(
 ) -> None:
     props = image_props(seed.BACKUP_AVAILABLE)
     # The first run POSTed, then the engine was killed before create() returned.
-    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
-        api.create_whole_image(create_body(ImageSpec.model_validate(props)))
+    cloud(sim, "create_whole_image", create_body(ImageSpec.model_validate(props)))
     sim.control.clear_calls()
     result = provider.create(props)
     assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]
@@ -267,8 +270,7 @@ def test_explicit_adoption_tags_and_converges(sim: RunningSimulator, provider: F
     assert result.id == seed.IMAGE_EXISTING
     outs = result.outs or {}
     assert (outs["name"], outs["max_ram"], outs["tags"]) == ("adopted", 8192, {"env": "prod"})
-    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
-        assert api.list_image_tags(seed.IMAGE_EXISTING)[MARKER_TAG_KEY] == props["marker"]
+    assert cloud(sim, "list_image_tags", seed.IMAGE_EXISTING)[MARKER_TAG_KEY] == props["marker"]
     assert "ims.create_whole_image" not in sim.control.calls()
 
 
@@ -322,8 +324,7 @@ def test_update_in_place_uses_add_for_absent_attributes_and_tag_api(
     assert outs["tags"] == {"env": "prod"}
     assert outs["job_id"] == olds["job_id"]  # full outputs, not just the changed ones
     assert outs["data_disks"] == olds["data_disks"]
-    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
-        tags = api.list_image_tags(created.id)
+    tags = cloud(sim, "list_image_tags", created.id)
     assert tags[MARKER_TAG_KEY] == news["marker"]
     assert "team" not in tags
     calls = sim.control.calls()
@@ -339,8 +340,12 @@ def test_update_retries_replace_as_add_on_img_0035(
     # "replace", which IMS refuses with IMG.0035; the provider must retry it as "add".
     stale = Image.from_api({"id": created.id, "name": "web01-full", "__description": "x"})
     spec = ImageSpec.model_validate(image_props(seed.BACKUP_AVAILABLE, description="new"))
-    with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
-        provider._converge(api, spec, stale)
+
+    async def converge_stale() -> None:
+        async with HuaweiClient(provider_settings(sim), timing=FAST_TIMING) as api:
+            await converge(api, spec, stale)
+
+    asyncio.run(converge_stale())
     assert sim.control.calls()["ims.update_image"] == 2
     assert (provider.read(created.id, dict(created.outs or {})).outs or {})["description"] == "new"
 
@@ -390,11 +395,13 @@ def test_check_returns_failures_per_field_and_normalized_inputs(provider: FullEc
     assert "__provider" not in good.inputs
 
 
-def test_missing_credentials_fail_the_cloud_verbs_but_not_check(sim: RunningSimulator) -> None:
+def test_missing_credentials_fail_check_and_the_cloud_verbs_naming_the_setting(sim: RunningSimulator) -> None:
     config = sim_config(sim)
     del config["huaweicloud:secretKey"]
     provider = configured(config)
-    assert provider.check({}, image_props(seed.BACKUP_AVAILABLE)).failures == []
+    [failure] = provider.check({}, image_props(seed.BACKUP_AVAILABLE)).failures
+    assert "missing setting huaweicloud:secretKey" in failure.reason
+    assert sim.control.calls() == {}
     with pytest.raises(SettingsError, match=r"missing setting huaweicloud:secretKey"):
         provider.create(image_props(seed.BACKUP_AVAILABLE))
 
@@ -414,8 +421,8 @@ def test_rejected_credentials_are_a_clean_error_without_secrets(sim: RunningSimu
     provider = configured(sim_config(sim, **{"huaweicloud:secretKey": "wrong-secret-value"}))
     with pytest.raises(FullEcsImageError) as error:
         provider.create(image_props(seed.BACKUP_AVAILABLE))
-    assert "HTTP 401" in str(error.value)
-    assert "wrong-secret-value" not in str(error.value)
+    assert "HTTP 401" in error.value.message
+    assert "wrong-secret-value" not in error.value.message
 
 
 def test_throttling_and_5xx_during_create_are_retried(
@@ -429,8 +436,9 @@ def test_throttling_and_5xx_during_create_are_retried(
 
 def test_invalid_props_reaching_create_are_a_clean_error(provider: FullEcsImageProvider) -> None:
     # check() normally rejects these first; create() must still answer in one line, not a traceback.
-    with pytest.raises(FullEcsImageError, match=r"^error creating full-ECS image 'x' .*backup_id"):
+    with pytest.raises(FullEcsImageError) as error:
         provider.create(image_props("not-a-uuid", name="x"))
+    assert re.match(r"^error creating full-ECS image 'x' .*backup_id: must be a UUID", error.value.message)
 
 
 def test_one_provider_serves_four_threads_at_once(

@@ -7,15 +7,15 @@ import re
 
 import pytest
 
-from components.full_ecs_image.client import FAST_TIMING, PollSchedule, Timing
 from components.full_ecs_image.errors import ImageUnusableError, WaitTimeoutError
+from components.full_ecs_image.polling import PollSchedule, Timing
 from components.full_ecs_image.provider import FullEcsImageProvider
 from components.full_ecs_image.settings import Settings
 from components.full_ecs_image.waiter import ActiveImage, wait_until_active
 from simulator import seed
 from simulator.testing import RunningSimulator
 
-from .helpers import image_props
+from .helpers import FAST_TIMING, image_props
 
 QUICK = Timing(PollSchedule(0.05, 1.5, 0.2), retry_base=0.0)  # jittered, as in real use
 
@@ -73,7 +73,7 @@ def test_failed_job_says_to_refresh(
         ImageUnusableError, match=r"IMG\.0199: disk copy failed.*pulumi up --refresh"
     ) as error:
         wait(settings, created.id, (created.outs or {})["job_id"])
-    assert str(error.value).startswith(f"error waiting for full-ECS image {created.id}:")
+    assert error.value.message.startswith(f"error waiting for full-ECS image {created.id}:")
 
 
 def test_image_deleted_while_waiting_says_to_refresh(

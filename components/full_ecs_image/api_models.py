@@ -1,0 +1,138 @@
+"""The cloud's answers, as typed models: only the fields this component reads.
+
+IMS images and jobs (https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0703.html,
+https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0911.html), CSBS backups
+(https://docs.otc.t-systems.com/cloud-server-backup-service/api-ref/api_description/backup_management/querying_a_single_backup.html),
+ECS servers and EVS volumes (https://support.huaweicloud.com/intl/id-id/api-evs/evs_04_2007.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def image_from_listing(payload: Mapping[str, Any], image_id: str) -> Image | None:
+    """The image in a GET /v2/cloudimages?id= answer, or None when IMS no longer lists it (deleted)."""
+    found = [i for i in payload.get("images", []) if i.get("id") == image_id]
+    if not found or found[0].get("status") == "deleted":
+        return None
+    return Image.from_api(found[0])
+
+
+class Image(BaseModel):
+    """An IMS image as GET /v2/cloudimages returns it (only the fields this component uses)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    id: str
+    name: str = ""
+    status: str = ""
+    backup_id: str = Field("", alias="__backup_id")
+    whole_image: bool = Field(False, alias="__whole_image")
+    description: str | None = Field(None, alias="__description")
+    min_disk: int = 0
+    min_ram: int = 0
+    max_ram: int | None = None
+    os_version: str = Field("", alias="__os_version")
+    enterprise_project_id: str | None = None
+    present: frozenset[str] = frozenset()
+    """API attribute names present on the image: PATCH uses `add` for absent ones, `replace` otherwise."""
+
+    @field_validator("max_ram", mode="before")
+    @classmethod
+    def _max_ram(cls, value: Any) -> Any:
+        return None if value in ("", None) else int(value)  # IMS returns max_ram as a string
+
+    @field_validator("whole_image", mode="before")
+    @classmethod
+    def _whole(cls, value: Any) -> bool:
+        return str(value).lower() == "true"  # documented boolean, golangsdk sees a string
+
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> Image:
+        present = frozenset(k for k, v in raw.items() if v is not None)
+        return cls.model_validate({**raw, "present": present})
+
+
+class Job(BaseModel):
+    """An IMS asynchronous job."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    job_id: str
+    status: str
+    error_code: str | None = None
+    fail_reason: str | None = None
+    image_id: str | None = None
+    percent: float | None = None
+
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> Job:
+        entities = raw.get("entities") or {}
+        return cls(
+            job_id=str(raw.get("job_id", "")),
+            status=str(raw.get("status", "")),
+            error_code=raw.get("error_code") or entities.get("error_code"),
+            fail_reason=raw.get("fail_reason") or entities.get("error"),
+            image_id=entities.get("image_id") or None,
+            percent=entities.get("process_percent"),
+        )
+
+
+class VolumeBackup(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    source_volume_id: str
+    source_volume_size: int = 0
+    bootable: bool = False
+    snapshot_id: str | None = None
+
+
+class Backup(BaseModel):
+    """A CSBS checkpoint item (the backup IMS `backup_id` names)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    name: str = ""
+    status: str
+    resource_id: str = ""
+    resource_type: str = ""
+    volume_backups: tuple[VolumeBackup, ...] = ()
+    os_image_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, raw: Mapping[str, Any]) -> Backup:
+        extend = raw.get("extend_info") or {}
+        return cls(
+            id=raw["id"],
+            name=raw.get("name", ""),
+            status=raw.get("status", ""),
+            resource_id=raw.get("resource_id", ""),
+            resource_type=raw.get("resource_type", ""),
+            volume_backups=tuple(VolumeBackup.model_validate(v) for v in extend.get("volume_backups") or ()),
+            os_image_ids=tuple(
+                d["image_id"] for d in extend.get("os_images_data") or () if d.get("image_id")
+            ),
+        )
+
+
+class Server(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    name: str = ""
+    status: str = ""
+
+
+class Volume(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    name: str = ""
+    size: int = 0
+    volume_type: str = ""
+    multiattach: bool = False

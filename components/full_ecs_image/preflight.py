@@ -1,0 +1,194 @@
+"""The read-only checks of the console procedure, shared by check() (at preview) and create().
+
+The rules (https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html): only an
+available CSBS backup can be used; it must be a backup of a whole ECS, system disk included; it
+must have no shared disk; one backup makes at most one full-ECS image. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+
+from . import plan
+from .api_models import Backup, Image, Volume
+from .client import HuaweiClient
+from .errors import PreflightError
+from .polling import Seen, wait_for
+from .rules import MARKER_TAG_KEY
+from .schema import ImageSpec
+
+WHOLE_ECS_RESOURCE_TYPE = "OS::Nova::Server"
+WAITING_STATUSES = ("protecting", "waiting_protect")
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Found:
+    """Our image (it carries this resource's marker) and the tags read to recognise it."""
+
+    image: Image
+    tags: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The backup's full-ECS images: ours (marker tag), and the ids of the others."""
+
+    ours: Found | None
+    others: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """The backup the image is made from, and its disks as EVS reports them (None: gone)."""
+
+    backup: Backup
+    volumes: Mapping[str, Volume | None]
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What the checks found: the source (None when adopting), our image from an earlier run (to
+    adopt), and lines worth showing (a backup still being made; what adoption will change)."""
+
+    source: Source | None
+    ours: Found | None
+    notes: tuple[str, ...] = ()
+
+
+async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | None, say: Say) -> Preflight:
+    """Every rule at once, reads only. `wait_until`: create() waits for a backup still being made
+    until then; check() (None) notes it instead, since create will wait."""
+    if spec.adopt_image_id:
+        image, tags = await adoption_target(api, spec)
+        return Preflight(None, None, tuple(plan.adoption_changes(image, tags, spec)))
+    backup = await read_backup(api, spec.backup_id, wait_until=wait_until, say=say)
+    notes: tuple[str, ...] = ()
+    if backup.status in WAITING_STATUSES:
+        notes = (
+            f"warning: CSBS backup {backup.id} is {backup.status} (still being made); "
+            "`pulumi up` waits for it to become available",
+        )
+    check_whole_ecs(backup)
+    volumes = await check_disks(api, backup)
+    ours = await existing_image(api, spec, backup)
+    return Preflight(Source(backup, volumes), ours, notes)
+
+
+async def read_backup(api: HuaweiClient, backup_id: str, *, wait_until: float | None, say: Say) -> Backup:
+    """The backup once available (or still being made, when not waiting); raises on any other state."""
+
+    async def poll() -> Seen[Backup]:
+        backup = await api.get_backup(backup_id)
+        if backup is None:
+            raise PreflightError(
+                f"CSBS backup {backup_id} does not exist",
+                "check backup_id: it is a CSBS backup (checkpoint item) id in this region and project",
+            )
+        if backup.status in WAITING_STATUSES:
+            done = backup if wait_until is None else None
+            return Seen(done, f"CSBS backup {backup_id} is {backup.status} (still being made); waiting")
+        if backup.status != "available":
+            raise PreflightError(
+                f"CSBS backup {backup_id} is {backup.status}; only an available CSBS backup "
+                "can be used to create a full-ECS image",
+                "wait until the backup is available, or choose another backup",
+            )
+        return Seen(backup, f"CSBS backup {backup_id} is available")
+
+    return await wait_for(
+        poll,
+        what=f"CSBS backup {backup_id} to become available",
+        deadline=wait_until or 0.0,
+        schedule=api.timing.poll,
+        on_line=say if wait_until is not None else (lambda _line: None),
+        hint="raise create_timeout_minutes or run `pulumi up` again once the backup is available",
+    )
+
+
+def check_whole_ecs(backup: Backup) -> None:
+    has_system_disk = any(v.bootable for v in backup.volume_backups)
+    if backup.resource_type != WHOLE_ECS_RESOURCE_TYPE or not has_system_disk:
+        kind = (
+            f"a backup of a {backup.resource_type} resource" if backup.resource_type else "not an ECS backup"
+        )
+        raise PreflightError(
+            f"CSBS backup {backup.id} is not a whole-ECS backup ({kind}, "
+            f"{'with a' if has_system_disk else 'without a'} system-disk backup); only a backup of a "
+            "whole ECS, system disk included, can be used to create a full-ECS image",
+            "use a CSBS backup of the whole ECS, including its system disk",
+        )
+
+
+async def check_disks(api: HuaweiClient, backup: Backup) -> dict[str, Volume | None]:
+    volumes: dict[str, Volume | None] = {}
+    for item in backup.volume_backups:
+        volume = await api.get_volume(item.source_volume_id)
+        if volume is not None and volume.multiattach:
+            raise PreflightError(
+                f"CSBS backup {backup.id} includes shared disk {volume.name or volume.id} "
+                f"({volume.id}); a CSBS backup used to create a full-ECS image cannot have shared disks",
+                "back up the ECS without its shared disks, or use a backup taken before they were added",
+            )
+        volumes[item.source_volume_id] = volume
+    return volumes
+
+
+async def scan(api: HuaweiClient, spec: ImageSpec, skip: Collection[str] = ()) -> Scan:
+    """The backup's full-ECS images, split into ours (marker tag) and others.
+
+    One list request (one page per 500 images); tags are read only for candidates made from this
+    backup, except those in `skip` (already known not to be ours)."""
+    ours: Found | None = None
+    others: list[str] = []
+    for image in await api.list_whole_images(spec.backup_id):
+        if image.id in skip:
+            others.append(image.id)
+            continue
+        tags = await api.list_image_tags(image.id)
+        if tags.get(MARKER_TAG_KEY) == spec.marker:
+            ours = Found(image, tags)
+        else:
+            others.append(image.id)
+    return Scan(ours, tuple(others))
+
+
+async def existing_image(api: HuaweiClient, spec: ImageSpec, backup: Backup) -> Found | None:
+    """Our image from an interrupted run (to adopt), or None; another image of the backup breaks
+    the one-image rule."""
+    found = await scan(api, spec)
+    others = list(found.others)
+    listed = set(others) | ({found.ours.image.id} if found.ours else set())
+    for image_id in backup.os_image_ids:  # CSBS's own backup -> image link (extend_info.os_images_data)
+        if image_id not in listed and await api.get_image(image_id) is not None:
+            others.append(image_id)
+    if others:
+        raise PreflightError(
+            f"CSBS backup {spec.backup_id} already produced full-ECS image {', '.join(sorted(others))}, "
+            "and a CSBS backup can be used to create only one full-ECS image",
+            "to manage that image here, set adopt_image_id to its id; otherwise choose another backup",
+        )
+    return found.ours
+
+
+async def adoption_target(api: HuaweiClient, spec: ImageSpec) -> tuple[Image, dict[str, str]]:
+    """The image adopt_image_id names, checked: it exists, is a full-ECS image of this backup and
+    is not failed. Returns it with its tags."""
+    image_id = str(spec.adopt_image_id)
+    image = await api.get_image(image_id)
+    if image is None:
+        raise PreflightError(f"image {image_id} (adopt_image_id) does not exist", "check adopt_image_id")
+    if not image.whole_image or image.backup_id != spec.backup_id:
+        raise PreflightError(
+            f"image {image_id} (adopt_image_id) is not a full-ECS image made from "
+            f"CSBS backup {spec.backup_id}",
+            "set adopt_image_id to the full-ECS image this backup produced, or remove it",
+        )
+    if image.status in plan.FAILED_STATUSES:
+        raise PreflightError(
+            f"image {image_id} (adopt_image_id) is {image.status}",
+            "delete it and remove adopt_image_id so a new image is created",
+        )
+    return image, await api.list_image_tags(image_id)

@@ -1,0 +1,155 @@
+"""The image's inputs and outputs, declared once.
+
+`ImageSpec` is every input the dynamic resource takes (what the user sets plus what the component
+adds: marker, region, project); `ImageOutputs` every value it computes; `ImageState` (both) is what
+state records. Everything else derives from these: the props the component sends
+(USER_INPUT_FIELDS), the output list (OUTPUT_FIELDS), check()'s field-by-field validation
+(`validate_known_fields`), the outputs create/update/read return (`state_of`); the args class and
+the resource's annotations are checked against them by tests/component/test_schema.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
+
+from .rules import (
+    Description,
+    EnterpriseProjectId,
+    ImageName,
+    ImageTags,
+    Marker,
+    Problem,
+    ProjectId,
+    RamMb,
+    Region,
+    TimeoutMinutes,
+    Uuid,
+    is_unresolved,
+    problems_from,
+    ram_range_problem,
+)
+
+DEFAULT_CREATE_TIMEOUT_MINUTES = 30
+
+
+class ImageSpec(BaseModel):
+    """The resolved inputs of one full-ECS image, as the provider receives them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backup_id: Uuid
+    name: ImageName
+    marker: Marker
+    description: Description | None = None
+    tags: ImageTags | None = None
+    enterprise_project_id: EnterpriseProjectId | None = None
+    min_ram: RamMb | None = None
+    max_ram: RamMb | None = None
+    adopt_image_id: Uuid | None = None
+    create_timeout_minutes: TimeoutMinutes = DEFAULT_CREATE_TIMEOUT_MINUTES
+    region: Region | None = None
+    project_id: ProjectId | None = None
+
+    @model_validator(mode="after")
+    def _ram_range(self) -> ImageSpec:
+        problem = ram_range_problem(self.min_ram, self.max_ram)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class ImageOutputs(BaseModel):
+    """What the resource computes, besides the inputs it echoes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    image_id: str | None = None
+    status: str | None = None
+    job_id: str | None = None
+    min_disk: int | None = None
+    os_version: str | None = None
+    data_disks: list[dict[str, Any]] | None = None
+    source_server_id: str | None = None
+    source_server_name: str | None = None
+    source_server_status: str | None = None
+    create_started_at: float | None = None
+
+
+class ImageState(ImageSpec, ImageOutputs):
+    """Everything state records for one image: its inputs and its outputs."""
+
+
+COMPONENT_INPUT_FIELDS = ("marker", "region", "project_id")
+"""Inputs the component fills in; the user never sets them."""
+
+USER_INPUT_FIELDS = tuple(f for f in ImageSpec.model_fields if f not in COMPONENT_INPUT_FIELDS)
+"""Inputs FullEcsImageArgs passes through to the resource, in declaration order."""
+
+OUTPUT_FIELDS = tuple(ImageOutputs.model_fields)
+"""Computed outputs of the dynamic resource, besides the inputs it echoes."""
+
+REQUIRED_FIELDS = tuple(name for name, info in ImageSpec.model_fields.items() if info.is_required())
+
+
+def state_of(spec: ImageSpec, outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The full outputs of the resource: the inputs (normalized) plus every computed output."""
+    known = {k: v for k, v in outputs.items() if k in ImageOutputs.model_fields}
+    return ImageState.model_validate({**spec.model_dump(), **known}).model_dump(mode="json")
+
+
+def _field_adapters() -> dict[str, TypeAdapter[Any]]:
+    adapters: dict[str, TypeAdapter[Any]] = {}
+    for name, info in ImageSpec.model_fields.items():
+        annotation: Any = info.annotation
+        adapters[name] = TypeAdapter(Annotated[annotation, *info.metadata] if info.metadata else annotation)
+    return adapters
+
+
+_ADAPTERS = _field_adapters()
+
+
+def validate_known_fields(
+    values: Mapping[str, Any], *, skip: Callable[[Any], bool] = is_unresolved
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Validates every known value against ImageSpec's field types and the cross-field rules.
+
+    Returns the normalized known values (defaults filled) and every problem found, so a caller can
+    report them all at once. Values for which `skip` is true (Outputs, Unknowns) are passed through.
+    """
+    problems: list[Problem] = []
+    normalized: dict[str, Any] = {}
+    for name in values:
+        if name not in _ADAPTERS:
+            problems.append(Problem(name, "is not an input of FullEcsImage"))
+    for name, adapter in _ADAPTERS.items():
+        if name not in values or values[name] is None:
+            if name in REQUIRED_FIELDS:
+                problems.append(Problem(name, "is required"))
+            else:
+                normalized[name] = ImageSpec.model_fields[name].default
+            continue
+        value = values[name]
+        if skip(value):
+            normalized[name] = value
+            continue
+        try:
+            normalized[name] = adapter.validate_python(value)
+        except ValidationError as error:
+            problems.extend(problems_from(error, name))
+    min_ram, max_ram = normalized.get("min_ram"), normalized.get("max_ram")
+    if isinstance(min_ram, int) and isinstance(max_ram, int):
+        problem = ram_range_problem(min_ram, max_ram)
+        if problem:
+            problems.append(Problem("min_ram", problem))
+    return normalized, problems
+
+
+def spec_of(props: Mapping[str, Any]) -> ImageSpec | list[Problem]:
+    """The validated spec from a resource's props (outputs ignored), or every broken rule."""
+    try:
+        return ImageSpec.model_validate({k: v for k, v in props.items() if k in ImageSpec.model_fields})
+    except ValidationError as error:
+        return problems_from(error)

@@ -1,0 +1,104 @@
+"""The wait loop's timing: the growing schedule, percent-sized sleeps, jitter, and the deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import time
+
+import pytest
+
+from components.full_ecs_image.errors import WaitTimeoutError
+from components.full_ecs_image.polling import PollSchedule, PollState, Seen, wait_for
+
+
+def test_poll_schedule_grows_to_cap() -> None:
+    intervals = list(itertools.islice(PollSchedule(0.5, 1.5, 2.0).intervals(), 5))
+    assert intervals == [0.5, 0.75, 1.125, 1.6875, 2.0]
+
+
+def test_poll_state_restarts_the_schedule_only_on_a_new_phase() -> None:
+    state = PollState(PollSchedule(1.0, 2.0, 8.0, jitter=0.0))
+
+    def step(line: str, phase: str) -> tuple[str | None, float]:
+        printed = state.observe(Seen(None, line, phase), now=0.0)
+        return printed, state.next_interval(what="x", deadline=1e9, hint="", now=0.0)
+
+    assert step("job RUNNING 10%", "job RUNNING") == ("job RUNNING 10%", 1.0)
+    assert step("job RUNNING 20%", "job RUNNING") == ("job RUNNING 20%", 2.0)  # printed, not reset
+    assert step("job RUNNING 20%", "job RUNNING") == (None, 4.0)  # nothing new: not printed
+    assert step("job RUNNING 30%", "job RUNNING") == ("job RUNNING 30%", 8.0)
+    assert step("job SUCCESS 100%", "job SUCCESS") == ("job SUCCESS 100%", 1.0)  # new phase: reset
+
+
+def test_poll_state_sleeps_half_the_remaining_time_the_percent_predicts() -> None:
+    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
+
+    def sleep_after(now: float, percent: float | None, phase: str = "job RUNNING") -> float:
+        state.observe(Seen(None, f"{phase} {percent}%", phase, percent), now=now)
+        return state.next_interval(what="x", deadline=1e9, hint="", now=now)
+
+    assert sleep_after(100.0, 10.0, "job INIT") == 0.5  # one sighting gives no rate: `first`
+    assert sleep_after(100.5, 12.5, "job INIT") == pytest.approx(8.75)  # 5 %/s: 17.5 s left, half
+    # INIT -> RUNNING keeps the rate: the percent is the job's, not the phase's.
+    assert sleep_after(109.25, 56.25) == pytest.approx(4.375)
+    assert sleep_after(118.0, 99.9) == 0.5  # 0.02 s left: never below `first`
+    # A long job: the sleep is capped at `cap`.
+    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
+    assert sleep_after(0.0, 0.0) == 0.5
+    assert sleep_after(1.0, 1.0) == 10.0
+    # A stalled percent slows the estimated rate (longer sleeps) instead of spinning at the floor.
+    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
+    sleep_after(0.0, 10.0)
+    assert sleep_after(1.0, 20.0) == pytest.approx(4.0)  # 10 %/s: 8 s left
+    assert sleep_after(9.0, 20.0) == 10.0  # 20 % in 9 s: 72 s left, capped
+    # No percent (the image phases): the schedule again.
+    assert sleep_after(6.0, None, "image saving") == 0.5
+    assert sleep_after(6.5, None, "image saving") == 0.75
+
+
+def test_poll_state_jitter_stays_within_its_bounds_and_can_be_disabled() -> None:
+    rand = random.Random(20240501)
+    state = PollState(PollSchedule(1.0, 1.0, 1.0, jitter=0.2), rand.random)
+    state.observe(Seen(None, "job RUNNING", None), now=0.0)
+    sleeps = [state.next_interval(what="x", deadline=1e9, hint="", now=0.0) for _ in range(200)]
+    assert all(0.8 <= s <= 1.2 for s in sleeps)
+    assert min(sleeps) < 0.9
+    assert max(sleeps) > 1.1
+    assert len(set(sleeps)) > 100
+    # The same seed gives the same sleeps; jitter 0 gives the schedule exactly.
+    again = PollState(PollSchedule(1.0, 1.0, 1.0, jitter=0.2), random.Random(20240501).random)
+    again.observe(Seen(None, "job RUNNING", None), now=0.0)
+    assert [again.next_interval(what="x", deadline=1e9, hint="", now=0.0) for _ in range(200)] == sleeps
+    exact = PollState(PollSchedule(1.0, 1.0, 1.0, jitter=0.0), rand.random)
+    exact.observe(Seen(None, "job RUNNING", None), now=0.0)
+    assert {exact.next_interval(what="x", deadline=1e9, hint="", now=0.0) for _ in range(50)} == {1.0}
+
+
+def test_the_last_sleep_is_cut_to_end_at_the_deadline_and_the_deadline_itself_stops() -> None:
+    state = PollState(PollSchedule(10.0, 1.0, 10.0, jitter=0.0))
+    state.observe(Seen(None, "job RUNNING"), now=0.0)
+    assert state.next_interval(what="x", deadline=3.0, hint="", now=0.0) == 3.0  # not 10, and no timeout
+    with pytest.raises(WaitTimeoutError, match=r"timed out waiting for x \(last state: job RUNNING\)"):
+        state.next_interval(what="x", deadline=3.0, hint="", now=3.0)
+
+
+def test_a_wait_checks_once_more_at_the_deadline() -> None:
+    polls: list[float] = []
+    start = time.monotonic()
+
+    async def poll() -> Seen[bool]:
+        polls.append(time.monotonic() - start)
+        return Seen(None, "still running")
+
+    with pytest.raises(WaitTimeoutError):
+        asyncio.run(
+            wait_for(
+                poll, what="x", deadline=start + 0.3, schedule=PollSchedule(0.2, 1.0, 0.2, jitter=0.0),
+                on_line=lambda _line: None, hint="",
+            )
+        )  # fmt: skip
+    # polls at 0, 0.2 and 0.3 (the deadline): the timeout means the whole budget was waited
+    assert len(polls) == 3
+    assert polls[-1] == pytest.approx(0.3, abs=0.05)
