@@ -3,6 +3,7 @@ into the test's own PULUMI_HOME by scripts/install-standin-plugin.sh, and the si
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from engine.conftest import (  # the engine suite's CLI fixtures and simulator wiring
@@ -27,7 +29,15 @@ __all__ = ["engine_bin", "pulumi_command"]
 REPO = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).resolve().parent / "program"
 INSTALL = REPO / "scripts" / "install-standin-plugin.sh"
+STANDIN_ROOT = REPO / "tools" / "huaweicloud-standin"
 STANDIN_VPC_ID = "d0000000-0000-4000-8000-0000000000aa"  # the simulator has no VPC service
+
+
+def standin(module: str) -> Any:
+    """A module of the stand-in package tools/huaweicloud-standin/hwc_standin, imported from the checkout."""
+    if str(STANDIN_ROOT) not in sys.path:
+        sys.path.insert(0, str(STANDIN_ROOT))
+    return importlib.import_module(f"hwc_standin.{module}")
 
 
 def install_standin(home: Path) -> Path:

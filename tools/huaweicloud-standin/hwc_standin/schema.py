@@ -77,13 +77,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
 
 def python_name(name: str) -> str:
     """The SDK's Python name of a property: `fixedIpV4` -> `fixed_ip_v4`, `imageId` -> `image_id`."""
-    out: list[str] = []
-    for index, char in enumerate(name):
-        previous = name[index - 1] if index else ""
-        if char.isupper() or (char.isdigit() and previous and not previous.isdigit()):
-            out.append("_")
-        out.append(char.lower())
-    return "".join(out)
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def check_names(type_token: str, news: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -105,7 +99,8 @@ def check_names(type_token: str, news: Mapping[str, Any]) -> list[tuple[str, str
             failures += [
                 (
                     f"{name}[{index}].{key}",
-                    f"{name} elements have no property {key!r} (pulumi-huaweicloud 0.0.12)",
+                    f"{name}[{index}].{key}: {name} elements have no property {key!r} (pulumi-huaweicloud "
+                    "0.0.12 schema)",
                 )
                 for key in sorted(item)
                 if key not in allowed
