@@ -24,7 +24,7 @@ from .errors import (
     unexpected,
 )
 from .lifecycle import converge, delete_and_wait, mark
-from .polling import Seen, wait_for
+from .polling import Goal, Seen, wait_for
 from .preflight import Found, Source, preflight, scan
 from .schema import ImageSpec
 
@@ -144,11 +144,10 @@ async def await_image(api: HuaweiClient, spec: ImageSpec, job_id: str, *, deadli
     try:
         return await wait_for(
             poll,
-            what=f"IMS job {job_id} to create the image",
+            Goal(f"IMS job {job_id} to create the image", hint),
             deadline=deadline,
             schedule=api.timing.poll,
             on_line=say,
-            hint=hint,
         )
     except WaitTimeoutError as error:
         error.cause = error.cause.replace("timed out waiting", "the create timeout ran out waiting")

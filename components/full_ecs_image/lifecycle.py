@@ -10,7 +10,7 @@ from . import plan
 from .api_models import Image
 from .client import HuaweiClient
 from .errors import ApiError, ImageUnusableError
-from .polling import Seen, wait_for
+from .polling import Goal, Seen, wait_for
 from .rules import MARKER_TAG_KEY
 from .schema import ImageSpec
 
@@ -56,11 +56,10 @@ async def wait_active(api: HuaweiClient, image_id: str, *, deadline: float, say:
 
     return await wait_for(
         poll,
-        what=f"image {image_id} to become active before updating it",
+        Goal(f"image {image_id} to become active before updating it", "run `pulumi up` again later"),
         deadline=deadline,
         schedule=api.timing.poll,
         on_line=say,
-        hint="run `pulumi up` again later",
     )
 
 
@@ -76,11 +75,12 @@ async def delete_and_wait(api: HuaweiClient, image_id: str, *, deadline: float, 
 
     await wait_for(
         poll,
-        what=f"image {image_id} to be deleted",
+        Goal(
+            f"image {image_id} to be deleted", "check the image in the IMS console and run the command again"
+        ),
         deadline=deadline,
         schedule=api.timing.poll,
         on_line=say,
-        hint="check the image in the IMS console and run the command again",
     )
     return True
 

@@ -136,14 +136,21 @@ class PollState:
         return min(interval, deadline - now)
 
 
+@dataclass(frozen=True)
+class Goal:
+    """What a wait waits for (in words, for the timeout message) and what to do if it times out."""
+
+    what: str
+    hint: str
+
+
 async def wait_for(
     poll: Callable[[], Awaitable[Seen[T]]],
+    goal: Goal,
     *,
-    what: str,
     deadline: float,
     schedule: PollSchedule,
     on_line: Callable[[str], None],
-    hint: str,
 ) -> T:
     """Calls `poll` until it returns a result (it raises on a failure state); always polls once,
     and once more at the deadline. Many of these run concurrently on one event loop."""
@@ -156,5 +163,5 @@ async def wait_for(
         if seen.result is not None:
             return seen.result
         await asyncio.sleep(
-            state.next_interval(what=what, deadline=deadline, hint=hint, now=time.monotonic())
+            state.next_interval(what=goal.what, deadline=deadline, hint=goal.hint, now=time.monotonic())
         )

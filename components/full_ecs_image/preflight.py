@@ -14,7 +14,7 @@ from . import plan
 from .api_models import Backup, Image, Volume
 from .client import HuaweiClient
 from .errors import PreflightError
-from .polling import Seen, wait_for
+from .polling import Goal, Seen, wait_for
 from .rules import MARKER_TAG_KEY
 from .schema import ImageSpec
 
@@ -100,11 +100,13 @@ async def read_backup(api: HuaweiClient, backup_id: str, *, wait_until: float | 
 
     return await wait_for(
         poll,
-        what=f"CSBS backup {backup_id} to become available",
+        Goal(
+            f"CSBS backup {backup_id} to become available",
+            "raise create_timeout_minutes or run `pulumi up` again once the backup is available",
+        ),
         deadline=wait_until or 0.0,
         schedule=api.timing.poll,
         on_line=say if wait_until is not None else (lambda _line: None),
-        hint="raise create_timeout_minutes or run `pulumi up` again once the backup is available",
     )
 
 

@@ -81,28 +81,15 @@ def _tags(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
-def _marker(value: str) -> str:
-    if not _HEX32_RE.match(value):
-        raise ValueError("must be 32 lower-case hex characters")
-    return value
+def _matching(pattern: re.Pattern[str], rule: str) -> AfterValidator:
+    """A validator that accepts what `pattern` matches and otherwise reports `rule`."""
 
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(rule)
+        return value
 
-def _region(value: str) -> str:
-    if not _REGION_RE.match(value):
-        raise ValueError("must be a region id such as ap-southeast-1")
-    return value
-
-
-def _project_id(value: str) -> str:
-    if not _PROJECT_RE.match(value):
-        raise ValueError("must be a project id (letters, digits, '-')")
-    return value
-
-
-def _server_name(value: str) -> str:
-    if not _SERVER_NAME_RE.match(value):
-        raise ValueError("must be 1-64 characters of letters, digits, '.', '-' or '_'")
-    return value
+    return AfterValidator(check)
 
 
 ImageName = Annotated[str, AfterValidator(_image_name)]
@@ -112,10 +99,12 @@ EnterpriseProjectId = Annotated[str, AfterValidator(_enterprise_project)]
 ImageTags = Annotated[dict[str, str], AfterValidator(_tags)]
 RamMb = Annotated[int, Field(ge=0, le=1_048_576)]
 TimeoutMinutes = Annotated[int, Field(ge=1, le=1440)]
-Marker = Annotated[str, AfterValidator(_marker)]
-Region = Annotated[str, AfterValidator(_region)]
-ProjectId = Annotated[str, AfterValidator(_project_id)]
-ServerName = Annotated[str, AfterValidator(_server_name)]
+Marker = Annotated[str, _matching(_HEX32_RE, "must be 32 lower-case hex characters")]
+Region = Annotated[str, _matching(_REGION_RE, "must be a region id such as ap-southeast-1")]
+ProjectId = Annotated[str, _matching(_PROJECT_RE, "must be a project id (letters, digits, '-')")]
+ServerName = Annotated[
+    str, _matching(_SERVER_NAME_RE, "must be 1-64 characters of letters, digits, '.', '-' or '_'")
+]
 VolumeType = Annotated[str, AfterValidator(lambda v: _one_of(v, _VOLUME_TYPES))]
 VolumeSizeGb = Annotated[int, Field(ge=10, le=32768)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=255)]

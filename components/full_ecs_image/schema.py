@@ -41,16 +41,23 @@ class ImageSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     backup_id: Uuid
+    """The backup to make the image from; changing it replaces the image."""
     name: ImageName
+    """Image name; changed in place."""
     marker: Marker
+    """32 hex characters tying the image to this resource in this stack (set by the component)."""
     description: Description | None = None
     tags: ImageTags | None = None
+    """Image tags (the marker tag is added on top); changed in place."""
     enterprise_project_id: EnterpriseProjectId | None = None
+    """Changing it replaces the image."""
     min_ram: RamMb | None = None
     max_ram: RamMb | None = None
     adopt_image_id: Uuid | None = None
+    """An existing full-ECS image of the backup to take over instead of creating one."""
     create_timeout_minutes: TimeoutMinutes = DEFAULT_CREATE_TIMEOUT_MINUTES
     region: Region | None = None
+    """Where the image lives (set by the component from the provider's settings)."""
     project_id: ProjectId | None = None
 
     @model_validator(mode="after")
@@ -67,15 +74,23 @@ class ImageOutputs(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     image_id: str | None = None
+    """The IMS image id."""
     status: str | None = None
+    """The image status when last read (queued/saving while IMS builds it, then active)."""
     job_id: str | None = None
+    """The IMS job that built the image (None for an adopted image)."""
     min_disk: int | None = None
+    """Minimum system-disk size in GB for ECSs made from the image."""
     os_version: str | None = None
+    """Operating system of the image, as IMS reports it."""
     data_disks: list[dict[str, Any]] | None = None
+    """The original data disks the image restores: {id, size (GB), type} each."""
     source_server_id: str | None = None
+    """The ECS the backup was taken from (only ever read)."""
     source_server_name: str | None = None
     source_server_status: str | None = None
     create_started_at: float | None = None
+    """When create() started (epoch seconds): the program's wait shares its timeout budget."""
 
 
 class ImageState(ImageSpec, ImageOutputs):

@@ -17,7 +17,7 @@ from . import plan
 from .api_models import Job
 from .client import HuaweiClient
 from .errors import ApiError, ImageUnusableError, WaitTimeoutError
-from .polling import Seen, Timing, wait_for
+from .polling import Goal, Seen, Timing, wait_for
 from .settings import Settings
 
 REFRESH_HINT = (
@@ -100,11 +100,13 @@ async def wait_until_active(
         try:
             return await wait_for(
                 poll,
-                what="the image to become active within create_timeout_minutes",
+                Goal(
+                    "the image to become active within create_timeout_minutes",
+                    "raise create_timeout_minutes, or run `pulumi up` again to keep waiting (it is kept)",
+                ),
                 deadline=deadline,
                 schedule=timing.poll,
                 on_line=log,
-                hint="raise create_timeout_minutes, or run `pulumi up` again to keep waiting (it is kept)",
             )
         except WaitTimeoutError as error:
             raise error.in_context("waiting for", subject) from None

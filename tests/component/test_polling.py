@@ -10,7 +10,7 @@ import time
 import pytest
 
 from components.full_ecs_image.errors import WaitTimeoutError
-from components.full_ecs_image.polling import PollSchedule, PollState, Seen, wait_for
+from components.full_ecs_image.polling import Goal, PollSchedule, PollState, Seen, wait_for
 
 
 def test_poll_schedule_grows_to_cap() -> None:
@@ -95,8 +95,8 @@ def test_a_wait_checks_once_more_at_the_deadline() -> None:
     with pytest.raises(WaitTimeoutError):
         asyncio.run(
             wait_for(
-                poll, what="x", deadline=start + 0.3, schedule=PollSchedule(0.2, 1.0, 0.2, jitter=0.0),
-                on_line=lambda _line: None, hint="",
+                poll, Goal("x", ""), deadline=start + 0.3, schedule=PollSchedule(0.2, 1.0, 0.2, jitter=0.0),
+                on_line=lambda _line: None,
             )
         )  # fmt: skip
     # polls at 0, 0.2 and 0.3 (the deadline): the timeout means the whole budget was waited
