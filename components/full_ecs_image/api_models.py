@@ -63,14 +63,11 @@ class Job(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     job_id: str
-    status: str
-    """INIT, RUNNING, then SUCCESS or FAIL."""
+    status: str  # INIT, RUNNING, then SUCCESS or FAIL
     error_code: str | None = None
     fail_reason: str | None = None
-    image_id: str | None = None
-    """Named in entities only once the job succeeded."""
-    percent: float | None = None
-    """entities.process_percent of the progress API."""
+    image_id: str | None = None  # named in entities only once the job succeeded
+    percent: float | None = None  # entities.process_percent of the progress API
 
     @classmethod
     def from_api(cls, raw: Mapping[str, Any]) -> Job:
