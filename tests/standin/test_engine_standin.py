@@ -17,21 +17,25 @@ pytestmark = pytest.mark.engine
 SUBNET_ID = "d0000000-0000-4000-8000-0000000000bb"
 
 
+def configure(stack: StandinStack, **extra: str) -> None:
+    values = {
+        "name": "standin-web",
+        "imageId": IMAGE_EXISTING,
+        "flavorId": "s6.large.2",
+        "availabilityZone": AZ,
+        "subnetId": SUBNET_ID,
+        **extra,
+    }
+    stack.stack.set_all_config({key: auto.ConfigValue(value) for key, value in values.items()})
+
+
 def made_servers(stack: StandinStack, before: set[str]) -> list[dict[str, Any]]:
     return [s for s in stack.sim.control.servers() if s["id"] not in before]
 
 
 def test_instance_create_and_destroy_through_the_standin_plugin(standin_stack: StandinStack) -> None:
     stack, sim = standin_stack.stack, standin_stack.sim
-    stack.set_all_config(
-        {
-            "name": auto.ConfigValue("standin-web"),
-            "imageId": auto.ConfigValue(IMAGE_EXISTING),
-            "flavorId": auto.ConfigValue("s6.large.2"),
-            "availabilityZone": auto.ConfigValue(AZ),
-            "subnetId": auto.ConfigValue(SUBNET_ID),
-        }
-    )
+    configure(standin_stack)
     before = {s["id"] for s in sim.control.servers()}
     sim.control.clear_calls()
 
@@ -56,9 +60,24 @@ def test_instance_create_and_destroy_through_the_standin_plugin(standin_stack: S
     assert providers
     assert providers[0]["inputs"].get("version") == "0.0.12"
 
+    refresh = stack.refresh(color="never")
+    assert refresh.summary.result == "succeeded"
+    assert set(refresh.summary.resource_changes or {}) == {"same"}
+
     sim.control.clear_calls()
     destroy = stack.destroy(on_output=print, color="never")
 
     assert destroy.summary.result == "succeeded"
     assert sim.control.calls().get("ecs.delete_servers") == 1
     assert made_servers(standin_stack, before) == []
+
+
+def test_preview_refuses_an_input_name_the_schema_lacks(standin_stack: StandinStack) -> None:
+    configure(standin_stack, extraInput="vpcId")
+    standin_stack.sim.control.clear_calls()
+
+    with pytest.raises(auto.CommandError) as failure:
+        standin_stack.stack.preview(color="never")
+
+    assert "has no input property 'vpcId'" in str(failure.value)
+    assert not standin_stack.sim.control.mutating_calls()

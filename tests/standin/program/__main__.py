@@ -1,6 +1,7 @@
 """Stand-in engine-test program: one pulumi_huaweicloud ECS from an image, all inputs from stack config.
 
-Config (project namespace `standin-test`): imageId, flavorId, subnetId, availabilityZone, name.
+Config (project namespace `standin-test`): imageId, flavorId, subnetId, availabilityZone, name; extraInput:
+instead, one raw Instance whose inputs carry that extra (unknown) property name.
 """
 
 from __future__ import annotations
@@ -9,6 +10,21 @@ import pulumi
 import pulumi_huaweicloud as huaweicloud
 
 config = pulumi.Config()
+extra = config.get("extraInput")
+if extra:
+    pulumi.CustomResource(
+        "huaweicloud:Ecs/instance:Instance",
+        "raw",
+        {
+            "name": config.require("name"),
+            "imageId": config.require("imageId"),
+            "flavorId": config.require("flavorId"),
+            "networks": [{"uuid": config.require("subnetId")}],
+            extra: "x",
+        },
+    )
+    raise SystemExit(0)
+
 server = huaweicloud.ecs.Instance(
     "server",
     huaweicloud.ecs.InstanceArgs(
