@@ -90,6 +90,11 @@ class SimulatorControl:
     def set_rate_limit(self, per_second: float | None, *, route: str = "*") -> None:
         self._call("PUT", "/rate_limit", {"per_second": per_second, "route": route})
 
+    def faults(self) -> dict[str, Any]:
+        """{"faults": [...], "rate_limits": {route or "*": per second}} currently in force."""
+        result: dict[str, Any] = self._call("GET", "/faults")
+        return result
+
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
 

@@ -15,6 +15,7 @@ import pytest
 from sim_helpers import signed_request
 
 from simulator import seed
+from simulator.__main__ import parse_args
 from simulator.testing import SimulatorControl
 
 AK, SK, PROJECT = "CLIAK000000000000001", "cli-secret", "0123456789abcdef0123456789abcdef"
@@ -88,6 +89,8 @@ def test_help_documents_every_flag() -> None:
         "--region",
         "--state-file",
         "--job-seconds",
+        "--delete-seconds",
+        "--rate-limit",
         "--seed",
     ):
         assert flag in result.stdout
@@ -117,6 +120,39 @@ def test_job_seconds_must_be_finite_and_not_negative(value: str) -> None:
     assert result.returncode == 2
     assert "--job-seconds must be a finite number of seconds, 0 or more" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        ("--delete-seconds=-1", "--delete-seconds must be a finite number of seconds, 0 or more"),
+        ("--delete-seconds=nan", "--delete-seconds must be a finite number of seconds, 0 or more"),
+        ("--rate-limit=0", "--rate-limit must be a positive number of requests per second"),
+        ("--rate-limit=inf", "--rate-limit must be a positive number of requests per second"),
+    ],
+)
+def test_delete_seconds_and_rate_limit_are_checked(
+    flag: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_args(command(flag)[3:])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_rate_limit_and_delete_seconds_flags_take_effect(processes: list[CliSimulator]) -> None:
+    sim = start("--rate-limit", "2", "--delete-seconds", "30")
+    processes.append(sim)
+    path = f"/v2/images/{seed.IMAGE_EXISTING}"
+    deleted = signed_request(sim, "DELETE", path)  # type: ignore[arg-type]
+    statuses = [signed_request(sim, "GET", path).status_code for _ in range(3)]  # type: ignore[arg-type]
+    sim.control.clear_faults()  # clearing control-API limits keeps the --rate-limit one
+
+    assert deleted.status_code == 204
+    assert statuses[0] == 200  # still there: deleting takes 30 s
+    assert 429 in statuses
+    assert sim.control.state()["images"][0]["delete_at"] is not None
+    assert sim.control.faults()["rate_limits"] == {"*": 2.0}
 
 
 def test_first_line_then_serves_signed_requests(processes: list[CliSimulator]) -> None:
