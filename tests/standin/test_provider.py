@@ -91,7 +91,7 @@ def test_check_names_the_unknown_input(provider: Any) -> None:
 
 
 def test_plugin_info_and_schema_say_stand_in(provider: Any) -> None:
-    assert provider.GetPluginInfo(None, FakeContext()).version == "0.0.12"
+    assert provider.GetPluginInfo(None, FakeContext()).version == "0.0.12+standin"
     assert "STAND-IN" in provider.GetSchema(provider_pb2.GetSchemaRequest(), FakeContext()).schema
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 NAME = "huaweicloud"
 VERSION = "0.0.12"
+# What GetPluginInfo reports: semver build metadata marks the stand-in and is ignored in version comparisons
+# (the engine's ">= 0.0.12" check in pkg/host/host.go holds).
+PLUGIN_INFO_VERSION = f"{VERSION}+standin"
 BANNER = (
     f"pulumi-resource-{NAME} v{VERSION} STAND-IN (tests/demo only; not the real pulumi-huaweicloud provider)"
 )

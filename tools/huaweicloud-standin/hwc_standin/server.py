@@ -21,7 +21,7 @@ from google.protobuf import empty_pb2, json_format, struct_pb2  # type: ignore[i
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 from typing_extensions import override
 
-from hwc_standin import BANNER, VERSION, image_share, instance, schema
+from hwc_standin import BANNER, PLUGIN_INFO_VERSION, VERSION, image_share, instance, schema
 from hwc_standin.api import ApiError, CancelledError, Client, Settings
 
 
@@ -56,7 +56,7 @@ class Provider(provider_pb2_grpc.ResourceProviderServicer):
 
     @override
     def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> plugin_pb2.PluginInfo:
-        return plugin_pb2.PluginInfo(version=VERSION)
+        return plugin_pb2.PluginInfo(version=PLUGIN_INFO_VERSION)
 
     @override
     def GetSchema(
