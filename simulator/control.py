@@ -113,6 +113,13 @@ def _field(data: dict[str, Any], key: str, kind: type | tuple[type, ...], defaul
     return value
 
 
+def _seconds(req: SimRequest, what: str) -> float:
+    seconds = _field(_object(req), "seconds", (int, float))
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ControlError(f"error setting {what} seconds: seconds must be a finite number, 0 or more")
+    return float(seconds)
+
+
 class ControlApi:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
@@ -136,17 +143,11 @@ class ControlApi:
         return Reply(204)
 
     def set_job_seconds(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        seconds = _field(_object(req), "seconds", (int, float))
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ControlError("error setting job seconds: seconds must be a finite number, 0 or more")
-        self.sim.set_job_seconds(float(seconds))
+        self.sim.set_job_seconds(_seconds(req, "job"))
         return Reply(204)
 
     def set_delete_seconds(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        seconds = _field(_object(req), "seconds", (int, float))
-        if not math.isfinite(seconds) or seconds < 0:
-            raise ControlError("error setting delete seconds: seconds must be a finite number, 0 or more")
-        self.sim.set_delete_seconds(float(seconds))
+        self.sim.set_delete_seconds(_seconds(req, "delete"))
         return Reply(204)
 
     def fail_next_server_job(self, req: SimRequest, params: dict[str, str]) -> Reply:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from simulator.csbs.models import Backup, VolumeBackup
 from simulator.ecs.models import Server
 from simulator.evs.models import Volume
-from simulator.ims.models import Image
+from simulator.ims.records import Image
 from simulator.state import CloudState
 
 SEEDS = ("default", "empty")

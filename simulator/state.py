@@ -12,7 +12,7 @@ from typing import Any
 from simulator.csbs.models import Backup
 from simulator.ecs.models import EcsJob, Server
 from simulator.evs.models import Volume
-from simulator.ims.models import Image, Job
+from simulator.ims.records import Image, Job
 
 FORMAT_VERSION = 1
 

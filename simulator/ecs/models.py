@@ -15,7 +15,7 @@ from simulator.ecs.exceptions import (
     ServerStateError,
 )
 from simulator.evs.models import Volume
-from simulator.ims.models import Image
+from simulator.ims.records import Image
 
 SERVER_STATUSES = ("ACTIVE", "SHUTOFF")
 # action -> ECS job_type. unconfirmed: ECS's job_type strings for these actions (none documented in

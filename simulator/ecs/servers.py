@@ -18,7 +18,7 @@ from simulator.ecs.exceptions import (
 )
 from simulator.ecs.models import EcsActions, EcsJob, Nic, Server
 from simulator.evs.models import Volume
-from simulator.ims.models import Image
+from simulator.ims.records import Image
 
 # Reference §3.2 / Ecs.0048: the image's backup must be Available or Creating.
 USABLE_BACKUP_STATUSES = ("available", "protecting")

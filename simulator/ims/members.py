@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.ims import exceptions as exc
 
 if TYPE_CHECKING:
-    from simulator.ims.models import Image
+    from simulator.ims.records import Image
 
 MAX_MEMBERS = 10
 # unconfirmed: the job_type strings of the member jobs.

@@ -8,7 +8,8 @@ from typing import Any, Protocol
 from simulator import clock
 from simulator.ims import exceptions as exc
 from simulator.ims import members
-from simulator.ims.models import CreateWholeImage, ImsBackend, PatchOp, legacy_tag, normalise_tag
+from simulator.ims.models import ImsBackend
+from simulator.ims.records import CreateWholeImage, PatchOp, legacy_tag, normalise_tag
 from simulator.wire import Reply, SimRequest
 
 CREATE_FIELDS = {

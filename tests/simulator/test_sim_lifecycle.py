@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from simulator import seed
-from simulator.ims.models import CreateWholeImage, ImsBackend
+from simulator.ims.models import ImsBackend
+from simulator.ims.records import CreateWholeImage
 from simulator.state import CloudState
 
 PROJECT = "0123456789abcdef0123456789abcdef"
