@@ -14,7 +14,12 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdkecs.v2 import EcsClient
 from huaweicloudsdkevs.v2 import EvsClient
-from huaweicloudsdkims.v2 import ImsClient
+from huaweicloudsdkims.v2 import (
+    CreateWholeImageRequest,
+    CreateWholeImageRequestBody,
+    ImsClient,
+    ShowJobRequest,
+)
 
 from simulator.testing import RunningSimulator
 
@@ -84,8 +89,6 @@ def signed_request(
 
 def make_image(sim: RunningSimulator, backup_id: str, kind: str = "CSBS", name: str = "img") -> str:
     """A full-ECS image made from a backup (job_seconds 0: active at the next request); its id."""
-    from huaweicloudsdkims.v2 import CreateWholeImageRequest, CreateWholeImageRequestBody, ShowJobRequest
-
     client = ims_client(sim)
     body = CreateWholeImageRequestBody(name=name, backup_id=backup_id, whole_image_type=kind)
     job_id = client.create_whole_image(CreateWholeImageRequest(body=body)).job_id

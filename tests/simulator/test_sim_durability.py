@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim_helpers import signed_request
+from sim_helpers import make_image, signed_request
 
 from simulator import seed
 from simulator.testing import start_simulator
@@ -131,3 +131,32 @@ def test_progress_never_saved_is_recomputed_after_a_restart(tmp_path: Path) -> N
     assert job["status"] == "SUCCESS"
     assert [i["status"] for i in images if i["name"] == "recomputed"] == ["active"]
     assert saved_jobs[job_id] == "SUCCESS"
+
+
+def test_restart_keeps_created_servers_members_and_pending_deletions(tmp_path: Path) -> None:
+    state_file = str(tmp_path / "state.json")
+    server = {
+        "imageRef": seed.IMAGE_EXISTING,
+        "flavorRef": "s6.large.2",
+        "name": "durable",
+        "vpcid": "vpc-0001",
+        "nics": [{"subnet_id": "subnet-0001"}],
+        "root_volume": {"volumetype": "SSD"},
+    }
+    with start_simulator(state_file=state_file, delete_seconds=3600) as first:
+        path = f"/v1/{first.project_id}/cloudservers"
+        server_id = signed_request(first, "POST", path, body={"server": server}).json()["serverIds"][0]
+        image_id = make_image(first, seed.CBR_BACKUP, kind="CBR")
+        members = {"images": [image_id], "projects": ["a" * 32]}
+        share_job = signed_request(first, "POST", "/v1/cloudimages/members", body=members).json()["job_id"]
+        signed_request(first, "GET", f"/v1/{first.project_id}/jobs/{share_job}")
+        signed_request(first, "DELETE", f"/v2/images/{seed.IMAGE_EXISTING}")
+
+    with start_simulator(state_file=state_file) as second:
+        shown = signed_request(second, "GET", f"/v1/{second.project_id}/cloudservers/{server_id}").json()
+        listed = signed_request(second, "GET", "/v2/cloudimages", query=[("id", seed.IMAGE_EXISTING)])
+        member_ids = [m["member_id"] for m in second.control.image_members(image_id)]
+
+    assert (shown["server"]["status"], len(shown["server"]["addresses"]["vpc-0001"])) == ("ACTIVE", 1)
+    assert member_ids == ["a" * 32]
+    assert [i["id"] for i in listed.json()["images"]] == [seed.IMAGE_EXISTING]  # still being deleted
