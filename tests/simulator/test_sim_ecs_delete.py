@@ -148,3 +148,19 @@ def test_malformed_delete_bodies_are_ecs_0005(sim: RunningSimulator, body: Any, 
     response = signed_request(sim, "POST", f"/v1/{sim.project_id}/cloudservers/delete", body=body)
     assert (response.status_code, response.json()["error"]["code"]) == (400, "Ecs.0005")
     assert message in response.json()["error"]["message"]
+
+
+def test_faults_can_target_ecs_job_reads_only(sim: RunningSimulator) -> None:
+    ecs_job = create(sim).job_id
+    ims_job = signed_request(
+        sim,
+        "POST",
+        "/v1/cloudimages/wholeimages/action",
+        body={"name": "img", "backup_id": seed.BACKUP_AVAILABLE, "whole_image_type": "CSBS"},
+    ).json()["job_id"]
+    sim.control.inject_fault("error", route="ecs.show_job", status=503)
+
+    ecs_read = signed_request(sim, "GET", f"/v1/{sim.project_id}/jobs/{ecs_job}")
+    ims_read = signed_request(sim, "GET", f"/v1/{sim.project_id}/jobs/{ims_job}")
+
+    assert (ecs_read.status_code, ims_read.status_code) == (503, 200)
