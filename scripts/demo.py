@@ -74,7 +74,8 @@ def demo_up() -> None:
         print(f"    {key}: {json.dumps(outputs[key])}")
     print(
         f"\nThe image lives in the local simulator at {url} (state in .demo/simulator.json)."
-        "\nRun `make demo` again: the second `pulumi up` finds nothing to change."
+        "\nRun `make demo` again: the second `pulumi up` finds nothing to change; your own changes to"
+        "\nthe stack config (e.g. `pulumi config set backupId ...`) are kept. To start over: `make destroy`."
         "\nTear down with `make destroy` (destroys stack `local` and stops the simulator)."
     )
 
@@ -171,16 +172,38 @@ def select_or_create_stack(env: dict[str, str]) -> None:
 
 
 def configure_stack(env: dict[str, str], url: str) -> None:
+    """Sets each demo setting only where the stack has none: a rerun never undoes what the user
+    changed (e.g. another backupId would otherwise be reset, replacing the user's image). The
+    endpoints follow the demo simulator, whose port may change between runs."""
     from simulator.seed import BACKUP_AVAILABLE  # the seed's available whole-server backup
 
-    pulumi(env, "config", "set", "huaweicloud:region", SIM_REGION)
-    pulumi(env, "config", "set", "huaweicloud:projectId", SIM_PROJECT_ID)
     set_endpoints(env, url)
+    defaults = {
+        "huaweicloud:region": SIM_REGION,
+        "huaweicloud:projectId": SIM_PROJECT_ID,
+        "full-ecs-image:backupId": BACKUP_AVAILABLE,
+        "full-ecs-image:imageName": DEMO_IMAGE_NAME,
+    }
+    for key, value in defaults.items():
+        if not config_is_set(env, key):
+            pulumi(env, "config", "set", key, value)
     # Secrets go through stdin, so they never appear in a process listing.
-    pulumi(env, "config", "set", "--secret", "huaweicloud:accessKey", stdin=SIM_ACCESS_KEY)
-    pulumi(env, "config", "set", "--secret", "huaweicloud:secretKey", stdin=SIM_SECRET_KEY)
-    pulumi(env, "config", "set", "full-ecs-image:backupId", BACKUP_AVAILABLE)
-    pulumi(env, "config", "set", "full-ecs-image:imageName", DEMO_IMAGE_NAME)
+    for key, secret in (("huaweicloud:accessKey", SIM_ACCESS_KEY), ("huaweicloud:secretKey", SIM_SECRET_KEY)):
+        if not config_is_set(env, key):
+            pulumi(env, "config", "set", "--secret", key, stdin=secret)
+
+
+def config_is_set(env: dict[str, str], key: str) -> bool:
+    """True when the stack already has a value for `key` (never prints it: it may be a secret)."""
+    probe = subprocess.run(
+        ["pulumi", "config", "get", key, "--non-interactive"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return probe.returncode == 0
 
 
 def set_endpoints(env: dict[str, str], url: str) -> None:

@@ -276,3 +276,7 @@ def adoption_changes(image: Image, tags: Mapping[str, str], spec: ImageSpec) -> 
     if not changes:
         return [f"adopting image {image.id} changes nothing on it"]
     return [f"adopting image {image.id} will change: {'; '.join(changes)}"]
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value in (None, "") else repr(value)

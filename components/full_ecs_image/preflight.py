@@ -111,15 +111,19 @@ async def read_backup(api: HuaweiClient, backup_id: str, *, wait_until: float | 
 
 
 def check_whole_ecs(backup: Backup) -> None:
-    has_system_disk = any(v.bootable for v in backup.volume_backups)
-    if backup.resource_type != WHOLE_ECS_RESOURCE_TYPE or not has_system_disk:
+    """A backup of a whole ECS (resource type OS::Nova::Server) that includes its system disk."""
+    rule = "only a backup of a whole ECS, system disk included, can be used to create a full-ECS image"
+    if backup.resource_type != WHOLE_ECS_RESOURCE_TYPE:
         kind = (
-            f"a backup of a {backup.resource_type} resource" if backup.resource_type else "not an ECS backup"
+            f"a backup of a {backup.resource_type} resource" if backup.resource_type else "of no known kind"
         )
         raise PreflightError(
-            f"CSBS backup {backup.id} is not a whole-ECS backup ({kind}, "
-            f"{'with a' if has_system_disk else 'without a'} system-disk backup); only a backup of a "
-            "whole ECS, system disk included, can be used to create a full-ECS image",
+            f"CSBS backup {backup.id} is {kind}, not of a whole ECS; {rule}",
+            "use a CSBS backup of the whole ECS",
+        )
+    if not any(v.bootable for v in backup.volume_backups):
+        raise PreflightError(
+            f"CSBS backup {backup.id} does not include the ECS's system disk; {rule}",
             "use a CSBS backup of the whole ECS, including its system disk",
         )
 

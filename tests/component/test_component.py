@@ -10,9 +10,10 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi.runtime.mocks import MockMonitor
 
 from components.full_ecs_image import FullEcsImage, FullEcsImageArgs, ServerSpec
-from components.full_ecs_image.component import TYPE_TOKEN
+from components.full_ecs_image.component import TYPE_TOKEN, timeout_minutes
 from components.full_ecs_image.errors import InputValidationError
 from components.full_ecs_image.provider import FullEcsImageProvider
 from simulator import seed
@@ -255,3 +256,61 @@ def test_example_stack_rejects_a_zero_timeout() -> None:
             runpy.run_path(str(program))
     finally:
         pulumi.runtime.set_all_config({})
+
+
+class RecordingMonitor(MockMonitor):
+    """The mock monitor, keeping each RegisterResource request (it carries the resource options)."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.requests: list[Any] = []
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method's name
+        self.requests.append(request)
+        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+
+
+def test_protect_retain_and_deleted_with_given_to_the_component_reach_the_image() -> None:
+    mocks = EchoMocks()
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project="full-ecs-image", stack="test", preview=True, monitor=monitor)
+
+    def program() -> pulumi.Output[Any]:
+        anchor = pulumi.CustomResource("test:index:Anchor", "anchor", {})
+        opts = pulumi.ResourceOptions(protect=True, retain_on_delete=True, deleted_with=anchor)
+        image = FullEcsImage("web", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="n"), opts)
+        return image.backup_id
+
+    run(program)
+    [request] = [r for r in monitor.requests if r.type == DYNAMIC_TYPE]
+    assert request.protect is True
+    assert request.retainOnDelete is True
+    assert request.deletedWith.endswith("test:index:Anchor::anchor")
+    assert request.parent.endswith(f"{TYPE_TOKEN}::web")
+
+
+@pytest.mark.parametrize(
+    ("duration", "minutes"), [("30m", 30), ("1h30m", 90), ("90s", 2), ("45.5m", 46), ("2h", 120)]
+)
+def test_custom_timeouts_create_becomes_whole_minutes(duration: str, minutes: int) -> None:
+    assert timeout_minutes(duration) == minutes
+
+
+def test_custom_timeouts_create_sets_the_budget_only_when_the_input_is_unset() -> None:
+    mocks = EchoMocks()
+    use_mocks(mocks, preview=True)
+    opts = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="1h"))
+
+    def program() -> pulumi.Output[Any]:
+        FullEcsImage("a", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="a"), opts)
+        explicit = FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="b", create_timeout_minutes=5)
+        return FullEcsImage("b", explicit, opts).backup_id
+
+    run(program)
+    budgets = [r.inputs.get("create_timeout_minutes") for r in mocks.registered if r.typ == DYNAMIC_TYPE]
+    assert budgets == [60, 5]
+
+
+def test_a_malformed_custom_timeout_is_reported() -> None:
+    with pytest.raises(InputValidationError, match=r"custom_timeouts.create 'soon' is not a duration"):
+        timeout_minutes("soon")

@@ -96,7 +96,7 @@ def test_create_marks_the_image_with_the_marker_tag(
     [
         ("c0000000-0000-4000-8000-0000000000ff", "does not exist"),
         (seed.BACKUP_ERROR, "is error; only an available CSBS backup"),
-        (seed.BACKUP_NO_SYSTEM_DISK, "is not a whole-ECS backup"),
+        (seed.BACKUP_NO_SYSTEM_DISK, "does not include the ECS.s system disk; only a backup of a whole ECS"),
         (seed.BACKUP_SHARED_DISK, f"includes shared disk .*{seed.VOLUME_SHARED}"),
         (seed.BACKUP_USED, f"already produced full-ECS image {seed.IMAGE_EXISTING}.*set adopt_image_id"),
     ],

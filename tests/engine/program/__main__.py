@@ -1,8 +1,9 @@
 """Engine-test program: one FullEcsImage whose inputs all come from stack config.
 
 Config (project namespace `engine-test`): backupId, imageName (required); description, tags (object),
-minRam (int); asOutputs (bool): wrap every input in a derived Output, so the values reach the component
-and its provider as Outputs rather than plain values.
+minRam (int), adoptImageId; asOutputs (bool): wrap every input in a derived Output, so the values reach
+the component and its provider as Outputs rather than plain values; retainOnDelete (bool), createTimeout
+(a custom_timeouts.create duration such as "2m"): resource options given to the component.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ image = FullEcsImage(
         description=value(config.get("description")),
         tags=value(config.get_object("tags")),
         min_ram=value(config.get_int("minRam")),
+        adopt_image_id=value(config.get("adoptImageId")),
+    ),
+    pulumi.ResourceOptions(
+        retain_on_delete=config.get_bool("retainOnDelete"),
+        custom_timeouts=pulumi.CustomTimeouts(create=config.get("createTimeout")),
     ),
 )
 
