@@ -21,6 +21,7 @@ from huaweicloudsdkims.v2 import (
     ShowJobRequest,
 )
 
+from simulator import seed
 from simulator.testing import RunningSimulator
 
 
@@ -96,3 +97,16 @@ def make_image(sim: RunningSimulator, backup_id: str, kind: str = "CSBS", name: 
     assert job.status == "SUCCESS", job
     image_id: str = job.entities.image_id
     return image_id
+
+
+def raw_server(**fields: Any) -> dict[str, Any]:
+    """A valid "server" object of POST /v1/{project_id}/cloudservers from IMAGE_EXISTING, plus `fields`."""
+    return {
+        "imageRef": seed.IMAGE_EXISTING,
+        "flavorRef": "s6.large.2",
+        "name": "raw",
+        "vpcid": "vpc-0001",
+        "nics": [{"subnet_id": "subnet-0001"}],
+        "root_volume": {"volumetype": "SSD"},
+        **fields,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim_helpers import make_image, signed_request
+from sim_helpers import make_image, raw_server, signed_request
 
 from simulator import seed
 from simulator.testing import start_simulator
@@ -135,14 +135,7 @@ def test_progress_never_saved_is_recomputed_after_a_restart(tmp_path: Path) -> N
 
 def test_restart_keeps_created_servers_members_and_pending_deletions(tmp_path: Path) -> None:
     state_file = str(tmp_path / "state.json")
-    server = {
-        "imageRef": seed.IMAGE_EXISTING,
-        "flavorRef": "s6.large.2",
-        "name": "durable",
-        "vpcid": "vpc-0001",
-        "nics": [{"subnet_id": "subnet-0001"}],
-        "root_volume": {"volumetype": "SSD"},
-    }
+    server = raw_server(name="durable")
     with start_simulator(state_file=state_file, delete_seconds=3600) as first:
         path = f"/v1/{first.project_id}/cloudservers"
         server_id = signed_request(first, "POST", path, body={"server": server}).json()["serverIds"][0]

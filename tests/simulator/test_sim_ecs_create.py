@@ -26,7 +26,7 @@ from huaweicloudsdkecs.v2 import (
     ShowJobRequest,
     ShowServerRequest,
 )
-from sim_helpers import ecs_client, make_image, sdk_error, signed_request
+from sim_helpers import ecs_client, make_image, raw_server, sdk_error, signed_request
 
 from simulator import seed
 from simulator.testing import RunningSimulator
@@ -251,18 +251,6 @@ def test_prepaid_through_v1_is_refused(sim: RunningSimulator) -> None:
     response = signed_request(sim, "POST", f"/v1/{sim.project_id}/cloudservers", body=body)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "Ecs.0005"
-
-
-def raw_server(**fields: Any) -> dict[str, Any]:
-    return {
-        "imageRef": seed.IMAGE_EXISTING,
-        "flavorRef": "s6.large.2",
-        "name": "raw",
-        "vpcid": "vpc-0001",
-        "nics": [{"subnet_id": "subnet-0001"}],
-        "root_volume": {"volumetype": "SSD"},
-        **fields,
-    }
 
 
 def test_null_optional_fields_are_accepted(sim: RunningSimulator) -> None:
