@@ -103,6 +103,7 @@ class Backup(BaseModel):
     resource_type: str = ""
     volume_backups: tuple[VolumeBackup, ...] = ()
     os_image_ids: tuple[str, ...] = ()
+    service: str = "CSBS"  # CSBS or CBR: where the backup lives
 
     @classmethod
     def from_api(cls, raw: Mapping[str, Any]) -> Backup:
@@ -118,6 +119,33 @@ class Backup(BaseModel):
                 d["image_id"] for d in extend.get("os_images_data") or () if d.get("image_id")
             ),
         )
+
+
+def backup_from_cbr(raw: Mapping[str, Any]) -> Backup:
+    """A CBR backup (GET /v3/{project_id}/backups/{id}) in the same shape as a CSBS one: its
+    children are the disk backups (https://support.huaweicloud.com/intl/en-us/api-cbr/ShowBackup.html)."""
+    extend = raw.get("extend_info") or {}
+    disks = []
+    for child in raw.get("children") or ():
+        info = child.get("extend_info") or {}
+        disks.append(
+            VolumeBackup(
+                source_volume_id=str(child.get("resource_id", "")),
+                source_volume_size=int(child.get("resource_size") or 0),
+                bootable=bool(info.get("bootable") or info.get("system_disk")),
+                snapshot_id=info.get("snapshot_id") or None,
+            )
+        )
+    return Backup(
+        id=raw["id"],
+        name=raw.get("name", ""),
+        status=raw.get("status", ""),
+        resource_id=raw.get("resource_id", ""),
+        resource_type=raw.get("resource_type", ""),
+        volume_backups=tuple(disks),
+        os_image_ids=tuple(d["image_id"] for d in extend.get("os_images_data") or () if d.get("image_id")),
+        service="CBR",
+    )
 
 
 class Server(BaseModel):

@@ -8,7 +8,8 @@ Endpoint manifest (every API called; the simulator implements these routes):
   @API IMS  DELETE /v2/images/{image_id}                           delete_image
   @API IMS  GET    /v2/{project_id}/images/{image_id}/tags         list_image_tags
   @API IMS  POST   /v2/{project_id}/images/{image_id}/tags/action  batch_image_tags
-  @API CSBS GET    /v1/{project_id}/checkpoint_items/{id}          get_backup
+  @API CSBS GET    /v1/{project_id}/checkpoint_items/{id}          get_backup (source csbs)
+  @API CBR  GET    /v3/{project_id}/backups/{backup_id}            get_backup (source cbr)
   @API ECS  GET    /v1/{project_id}/cloudservers/{id}              get_server
   @API EVS  GET    /v2/{project_id}/cloudvolumes/{id}              get_volume
 No server start/stop/reboot/change-OS route is here, on purpose: the seed forbids starting a stopped
@@ -33,7 +34,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .api_models import Backup, Image, Job, Server, Volume, image_from_listing
+from .api_models import Backup, Image, Job, Server, Volume, backup_from_cbr, image_from_listing
 from .errors import ApiError, FullEcsImageError, TransportError
 from .polling import Timing
 from .settings import Settings
@@ -279,10 +280,17 @@ class HuaweiClient:
         )  # fmt: skip
         return response.status_code != 404
 
-    # ---- CSBS, ECS, EVS (read-only)
+    # ---- CSBS, CBR, ECS, EVS (read-only)
 
-    async def get_backup(self, backup_id: str) -> Backup | None:
-        path = f"/v1/{self.settings.project_id}/checkpoint_items/{backup_id}"
+    async def get_backup(self, backup_id: str, service: str = "csbs") -> Backup | None:
+        """A whole-server backup of CSBS (a checkpoint item) or of CBR; None when that service has none."""
+        project = self.settings.project_id
+        if service == "cbr":
+            response = await self._call(
+                "get backup", "cbr", "GET", f"/v3/{project}/backups/{backup_id}", allow=(404,)
+            )
+            return None if response.status_code == 404 else backup_from_cbr(response.json()["backup"])
+        path = f"/v1/{project}/checkpoint_items/{backup_id}"
         response = await self._call("get backup", "csbs", "GET", path, allow=(404,))
         return None if response.status_code == 404 else Backup.from_api(response.json()["checkpoint_item"])
 

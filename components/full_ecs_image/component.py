@@ -12,15 +12,14 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
-from pydantic import ValidationError
 
 from . import plan
 from .errors import InputValidationError
 from .polling import Timing
 from .resource import FullEcsImageResource
-from .rules import Problem, format_problems, problems_from
+from .rules import Problem, format_problems
 from .schema import USER_INPUT_FIELDS, validate_known_fields
-from .servers import ServerSpec, new_server
+from .servers import ServerSpec, image_share, new_server, parse_servers
 from .settings import NAMESPACE, load_settings, setting
 from .waiter import ActiveImage, wait_until_active
 
@@ -42,8 +41,13 @@ class FullEcsImageArgs:
     """
 
     backup_id: pulumi.Input[str]
-    """Id of the CSBS backup (checkpoint item) to make the image from. It must be available, be a
-    whole-ECS backup (system disk included) and have no shared disk. Changing it replaces the image."""
+    """Id of the backup to make the image from: a CSBS backup (checkpoint item), or a CBR backup with
+    source="cbr". It must be available, be a whole-ECS backup (system disk included) and have no
+    shared disk. Changing it replaces the image."""
+
+    source: pulumi.Input[str] | None = None
+    """The service the backup belongs to: "csbs" (default) or "cbr" (which replaces CSBS). Changing
+    it replaces the image."""
 
     name: pulumi.Input[str]
     """Image name: 1-128 letters, digits, spaces, '-', '.', '_'; no leading or trailing space."""
@@ -75,9 +79,17 @@ class FullEcsImageArgs:
     waits a fresh, full timeout. Pulumi does not pass custom_timeouts to dynamic providers, hence
     this input."""
 
+    share_with_project_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    """Projects (ids) to share the active image with, at most 10. Only full-ECS images made from CBR
+    backups can be shared: with source="csbs" this is refused (migrate the backup to CBR first)."""
+
     servers: Sequence[ServerSpec | Mapping[str, Any]] | None = None
-    """NEW ECSs to create from the image once it is active (needs the pulumi-huaweicloud plugin).
-    A full-ECS image is never applied to an existing ECS: changing an ECS's OS with it would write
+    """NEW ECSs to create from the image once it is active (pulumi_huaweicloud.ecs.Instance children;
+    needs the pulumi-huaweicloud plugin). Each is a ServerSpec or a mapping: `name`, optional
+    `data_disks` overrides ({original disk id: {type, size}}: change a type, grow a size) and
+    `system_disk_size` (at least the image's min_disk), plus any other InstanceArgs input, passed
+    through. Each server gets the image's data disks with their original sizes and types. A
+    full-ECS image is never applied to an existing ECS: changing an ECS's OS with it would write
     only the system disk and lose the data disks."""
 
 
@@ -86,22 +98,8 @@ def _validate(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], li
     values: dict[str, Any] = {name: getattr(args, name) for name in USER_INPUT_FIELDS}
     values["marker"] = marker
     _, problems = validate_known_fields({k: v for k, v in values.items() if v is not None})
-    servers: list[ServerSpec] = []
-    for index, server in enumerate(args.servers or ()):
-        if isinstance(server, ServerSpec):
-            servers.append(server)
-            continue
-        try:
-            servers.append(ServerSpec.model_validate(server))
-        except ValidationError as error:
-            problems.extend(problems_from(error, f"servers[{index}]"))
-    names = [s.name for s in servers]
-    problems.extend(
-        Problem("servers", f"server name {n!r} is used twice")
-        for n in sorted(set(names))
-        if names.count(n) > 1
-    )
-    return servers, problems
+    servers, server_problems = parse_servers(args.servers)
+    return servers, problems + server_problems
 
 
 def _program_config(key: str) -> str | None:
@@ -177,6 +175,9 @@ class FullEcsImage(pulumi.ComponentResource):
     server_ids: pulumi.Output[list[str]]
     """Ids of the ECSs created from the image, in the order of `servers`."""
 
+    server_private_ips: pulumi.Output[list[str]]
+    """The first private IPv4 address of each of those ECSs, in the same order."""
+
     def __init__(self, name: str, args: FullEcsImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         started_at = time.time()  # this run: an image whose create started later was made by it
@@ -214,10 +215,17 @@ class FullEcsImage(pulumi.ComponentResource):
         self.source_server_id = self.image.source_server_id
         self.job_id = self.image.job_id
 
-        self.servers = [
-            new_server(self, name, server, self.image_id, self.data_disks, [self.image]) for server in servers
-        ]
+        made = (self.image_id, self.min_disk, self.data_disks)
+        self.servers = [new_server(self, name, server, made, [self.image]) for server in servers]
         self.server_ids = pulumi.Output.all(*[s.id for s in self.servers]).apply(list)
+        self.server_private_ips = pulumi.Output.all(
+            *[s.access_ip_v4 for s in self.servers]  # type: ignore[attr-defined]
+        ).apply(list)
+        self.share = (
+            image_share(self, name, self.image_id, args.share_with_project_ids)
+            if args.share_with_project_ids
+            else None
+        )
 
         self.register_outputs(
             {
@@ -230,6 +238,7 @@ class FullEcsImage(pulumi.ComponentResource):
                 "source_server_id": self.source_server_id,
                 "job_id": self.job_id,
                 "server_ids": self.server_ids,
+                "server_private_ips": self.server_private_ips,
             }
         )
 

@@ -203,7 +203,7 @@ async def adopt_explicit(api: HuaweiClient, spec: ImageSpec, *, say: Say) -> Mad
     if image is None:
         raise ApiError("get image", 404, "", f"image {image_id} disappeared while being adopted")
     facts: dict[str, Any] = {}
-    backup = await api.get_backup(spec.backup_id)
+    backup = await api.get_backup(spec.backup_id, spec.source)
     if backup is not None:
         volumes = {
             v.source_volume_id: await api.get_volume(v.source_volume_id) for v in backup.volume_backups

@@ -17,7 +17,7 @@ from .schema import ImageSpec, state_of
 IN_PLACE_FIELDS = ("name", "description", "tags", "min_ram", "max_ram")
 """Inputs IMS can change on an existing image (PATCH /v2/cloudimages/{id} and the tag API)."""
 
-REPLACE_FIELDS = ("backup_id", "region", "project_id", "enterprise_project_id")
+REPLACE_FIELDS = ("backup_id", "source", "region", "project_id", "enterprise_project_id")
 """Inputs that identify where the image lives; changing one needs a new image."""
 
 FAILED_STATUSES = ("killed", "deleted")
@@ -39,8 +39,9 @@ def create_body(spec: ImageSpec) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": spec.name,
         "backup_id": spec.backup_id,
-        # CSBS is only the documented default in the OTC copy of the API; never rely on it.
-        "whole_image_type": "CSBS",
+        # Always explicit: CSBS is only the documented default in the OTC copy of the API, and CBR
+        # backups must say CBR (https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0607.html).
+        "whole_image_type": spec.source.upper(),
         "image_tags": [{"key": k, "value": v} for k, v in sorted(tags.items())],
     }
     if spec.description:
@@ -127,6 +128,8 @@ def _norm(field: str, value: Any) -> Any:
         return value or 0
     if field == "enterprise_project_id":
         return value or "0"
+    if field == "source":
+        return value or "csbs"
     return value
 
 

@@ -2,7 +2,10 @@
 
 The rules (https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html): only an
 available CSBS backup can be used; it must be a backup of a whole ECS, system disk included; it
-must have no shared disk; one backup makes at most one full-ECS image. Nothing here writes.
+must have no shared disk; one backup makes at most one full-ECS image. The same rules are applied to
+CBR backups (https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0218.html), the
+service that replaces CSBS; that page does not repeat the shared-disk rule, which we keep (see
+docs/design.md). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -64,11 +67,11 @@ async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | N
     if spec.adopt_image_id:
         image, tags = await adoption_target(api, spec)
         return Preflight(None, None, tuple(plan.adoption_changes(image, tags, spec)))
-    backup = await read_backup(api, spec.backup_id, wait_until=wait_until, say=say)
+    backup = await read_backup(api, spec.backup_id, spec.source, wait_until=wait_until, say=say)
     notes: tuple[str, ...] = ()
     if backup.status in WAITING_STATUSES:
         notes = (
-            f"warning: CSBS backup {backup.id} is {backup.status} (still being made); "
+            f"warning: {backup.service} backup {backup.id} is {backup.status} (still being made); "
             "`pulumi up` waits for it to become available",
         )
     check_whole_ecs(backup)
@@ -77,26 +80,26 @@ async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | N
     return Preflight(Source(backup, volumes), ours, notes)
 
 
-async def read_backup(api: HuaweiClient, backup_id: str, *, wait_until: float | None, say: Say) -> Backup:
+async def read_backup(
+    api: HuaweiClient, backup_id: str, source: str, *, wait_until: float | None, say: Say
+) -> Backup:
     """The backup once available (or still being made, when not waiting); raises on any other state."""
+    kind = source.upper()
 
     async def poll() -> Seen[Backup]:
-        backup = await api.get_backup(backup_id)
+        backup = await api.get_backup(backup_id, source)
         if backup is None:
-            raise PreflightError(
-                f"CSBS backup {backup_id} does not exist",
-                "check backup_id: it is a CSBS backup (checkpoint item) id in this region and project",
-            )
+            raise await _missing(api, backup_id, source)
         if backup.status in WAITING_STATUSES:
             done = backup if wait_until is None else None
-            return Seen(done, f"CSBS backup {backup_id} is {backup.status} (still being made); waiting")
+            return Seen(done, f"{kind} backup {backup_id} is {backup.status} (still being made); waiting")
         if backup.status != "available":
             raise PreflightError(
-                f"CSBS backup {backup_id} is {backup.status}; only an available CSBS backup "
+                f"{kind} backup {backup_id} is {backup.status}; only an available {kind} backup "
                 "can be used to create a full-ECS image",
                 "wait until the backup is available, or choose another backup",
             )
-        return Seen(backup, f"CSBS backup {backup_id} is available")
+        return Seen(backup, f"{kind} backup {backup_id} is available")
 
     return await wait_for(
         poll,
@@ -110,6 +113,21 @@ async def read_backup(api: HuaweiClient, backup_id: str, *, wait_until: float | 
     )
 
 
+async def _missing(api: HuaweiClient, backup_id: str, source: str) -> PreflightError:
+    """The error for a backup the source service does not know: it may belong to the other one."""
+    other = "cbr" if source == "csbs" else "csbs"
+    if await api.get_backup(backup_id, other) is not None:
+        return PreflightError(
+            f"backup {backup_id} is a {other.upper()} backup, but source is {source!r}",
+            f'set source = "{other}"',
+        )
+    where = "a CSBS backup (checkpoint item)" if source == "csbs" else "a CBR backup"
+    return PreflightError(
+        f"{source.upper()} backup {backup_id} does not exist",
+        f"check backup_id: it is {where} id in this region and project",
+    )
+
+
 def check_whole_ecs(backup: Backup) -> None:
     """A backup of a whole ECS (resource type OS::Nova::Server) that includes its system disk."""
     rule = "only a backup of a whole ECS, system disk included, can be used to create a full-ECS image"
@@ -118,13 +136,13 @@ def check_whole_ecs(backup: Backup) -> None:
             f"a backup of a {backup.resource_type} resource" if backup.resource_type else "of no known kind"
         )
         raise PreflightError(
-            f"CSBS backup {backup.id} is {kind}, not of a whole ECS; {rule}",
-            "use a CSBS backup of the whole ECS",
+            f"{backup.service} backup {backup.id} is {kind}, not of a whole ECS; {rule}",
+            f"use a {backup.service} backup of the whole ECS",
         )
     if not any(v.bootable for v in backup.volume_backups):
         raise PreflightError(
-            f"CSBS backup {backup.id} does not include the ECS's system disk; {rule}",
-            "use a CSBS backup of the whole ECS, including its system disk",
+            f"{backup.service} backup {backup.id} does not include the ECS's system disk; {rule}",
+            f"use a {backup.service} backup of the whole ECS, including its system disk",
         )
 
 
@@ -134,8 +152,9 @@ async def check_disks(api: HuaweiClient, backup: Backup) -> dict[str, Volume | N
         volume = await api.get_volume(item.source_volume_id)
         if volume is not None and volume.multiattach:
             raise PreflightError(
-                f"CSBS backup {backup.id} includes shared disk {volume.name or volume.id} "
-                f"({volume.id}); a CSBS backup used to create a full-ECS image cannot have shared disks",
+                f"{backup.service} backup {backup.id} includes shared disk {volume.name or volume.id} "
+                f"({volume.id}); a {backup.service} backup used to create a full-ECS image cannot have "
+                "shared disks",
                 "back up the ECS without its shared disks, or use a backup taken before they were added",
             )
         volumes[item.source_volume_id] = volume
@@ -167,13 +186,13 @@ async def existing_image(api: HuaweiClient, spec: ImageSpec, backup: Backup) -> 
     found = await scan(api, spec)
     others = list(found.others)
     listed = set(others) | ({found.ours.image.id} if found.ours else set())
-    for image_id in backup.os_image_ids:  # CSBS's own backup -> image link (extend_info.os_images_data)
+    for image_id in backup.os_image_ids:  # the backup's own link to its image (extend_info.os_images_data)
         if image_id not in listed and await api.get_image(image_id) is not None:
             others.append(image_id)
     if others:
         raise PreflightError(
-            f"CSBS backup {spec.backup_id} already produced full-ECS image {', '.join(sorted(others))}, "
-            "and a CSBS backup can be used to create only one full-ECS image",
+            f"{backup.service} backup {spec.backup_id} already produced full-ECS image "
+            f"{', '.join(sorted(others))}, and a backup can be used to create only one full-ECS image",
             "to manage that image here, set adopt_image_id to its id; otherwise choose another backup",
         )
     return found.ours
@@ -189,7 +208,7 @@ async def adoption_target(api: HuaweiClient, spec: ImageSpec) -> tuple[Image, di
     if not image.whole_image or image.backup_id != spec.backup_id:
         raise PreflightError(
             f"image {image_id} (adopt_image_id) is not a full-ECS image made from "
-            f"CSBS backup {spec.backup_id}",
+            f"{spec.source.upper()} backup {spec.backup_id}",
             "set adopt_image_id to the full-ECS image this backup produced, or remove it",
         )
     if image.status in plan.FAILED_STATUSES:

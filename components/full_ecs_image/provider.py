@@ -100,7 +100,7 @@ def _would_create(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
 
 
 class FullEcsImageProvider(ResourceProvider):
-    """Creates, reads, updates and deletes one IMS full-ECS image made from a CSBS backup."""
+    """Creates, reads, updates and deletes one IMS full-ECS image made from a CSBS or CBR backup."""
 
     # Set by configure() in the provider process only; class-level defaults, nothing to pickle.
     settings: Settings | None = None
@@ -192,7 +192,8 @@ class FullEcsImageProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         started_at = time.time()  # recorded: the program's wait shares this create's timeout budget
-        subject = f"full-ECS image {props.get('name')!r} from CSBS backup {props.get('backup_id')}"
+        kind = str(props.get("source") or "csbs").upper()
+        subject = f"full-ECS image {props.get('name')!r} from {kind} backup {props.get('backup_id')}"
         with reported("creating", subject):
             spec = _spec(props)
             return self._run(self._create(spec, started_at))

@@ -17,6 +17,7 @@ class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
     The annotations mirror schema.ImageState field for field (tests/component/test_schema.py)."""
 
     backup_id: pulumi.Output[str]
+    source: pulumi.Output[str]
     name: pulumi.Output[str]
     marker: pulumi.Output[str]
     description: pulumi.Output[str | None]
@@ -26,6 +27,7 @@ class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
     max_ram: pulumi.Output[int | None]
     adopt_image_id: pulumi.Output[str | None]
     create_timeout_minutes: pulumi.Output[int]
+    share_with_project_ids: pulumi.Output[list[str] | None]
     region: pulumi.Output[str | None]
     project_id: pulumi.Output[str | None]
     image_id: pulumi.Output[str]

@@ -102,6 +102,7 @@ TimeoutMinutes = Annotated[int, Field(ge=1, le=1440)]
 Marker = Annotated[str, _matching(_HEX32_RE, "must be 32 lower-case hex characters")]
 Region = Annotated[str, _matching(_REGION_RE, "must be a region id such as ap-southeast-1")]
 ProjectId = Annotated[str, _matching(_PROJECT_RE, "must be a project id (letters, digits, '-')")]
+MemberProjectId = Annotated[str, _matching(_HEX32_RE, "must be a project id: 32 lower-case hex characters")]
 ServerName = Annotated[
     str, _matching(_SERVER_NAME_RE, "must be 1-64 characters of letters, digits, '.', '-' or '_'")
 ]
@@ -114,6 +115,23 @@ def _one_of(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"must be one of {', '.join(allowed)}")
     return value
+
+
+MAX_SHARE_PROJECTS = 10
+"""A full-ECS image can be shared with at most 10 projects
+(https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0218.html)."""
+
+SHARE_RULE = (
+    "only full-ECS images made from CBR backups can be shared; migrate the CSBS backup to CBR "
+    'first (CSBS is being replaced by CBR), then set source = "cbr"'
+)
+
+
+def share_problem(source: str | None, projects: list[str] | None) -> str | None:
+    """The sharing rule: projects to share with need a CBR-sourced image."""
+    if projects and source != "cbr":
+        return SHARE_RULE
+    return None
 
 
 def ram_range_problem(min_ram: int | None, max_ram: int | None) -> str | None:

@@ -11,16 +11,18 @@ the resource's annotations are checked against them by tests/component/test_sche
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from .rules import (
+    MAX_SHARE_PROJECTS,
     Description,
     EnterpriseProjectId,
     ImageName,
     ImageTags,
     Marker,
+    MemberProjectId,
     Problem,
     ProjectId,
     RamMb,
@@ -30,6 +32,7 @@ from .rules import (
     is_unresolved,
     problems_from,
     ram_range_problem,
+    share_problem,
 )
 
 DEFAULT_CREATE_TIMEOUT_MINUTES = 30
@@ -42,6 +45,8 @@ class ImageSpec(BaseModel):
 
     backup_id: Uuid
     """The backup to make the image from; changing it replaces the image."""
+    source: Literal["csbs", "cbr"] = "csbs"
+    """The service the backup belongs to: CSBS (the console procedure) or CBR, which replaces it."""
     name: ImageName
     """Image name; changed in place."""
     marker: Marker
@@ -56,16 +61,40 @@ class ImageSpec(BaseModel):
     adopt_image_id: Uuid | None = None
     """An existing full-ECS image of the backup to take over instead of creating one."""
     create_timeout_minutes: TimeoutMinutes = DEFAULT_CREATE_TIMEOUT_MINUTES
+    share_with_project_ids: Annotated[list[MemberProjectId], Field(max_length=MAX_SHARE_PROJECTS)] | None = (
+        None
+    )
+    """Projects to share the image with; only a CBR-sourced image can be shared (the component
+    shares it through a pulumi-huaweicloud ImageShare child; the image resource only checks the rule)."""
     region: Region | None = None
     """Where the image lives (set by the component from the provider's settings)."""
     project_id: ProjectId | None = None
 
     @model_validator(mode="after")
-    def _ram_range(self) -> ImageSpec:
-        problem = ram_range_problem(self.min_ram, self.max_ram)
-        if problem:
+    def _cross_field_rules(self) -> ImageSpec:
+        for _field, problem in cross_field_problems(self.model_dump()):
             raise ValueError(problem)
         return self
+
+
+def cross_field_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, rule) for each broken rule between fields whose values are known."""
+    found: list[tuple[str, str]] = []
+    min_ram, max_ram = values.get("min_ram"), values.get("max_ram")
+    if (
+        isinstance(min_ram, int)
+        and isinstance(max_ram, int)
+        and (problem := ram_range_problem(min_ram, max_ram))
+    ):
+        found.append(("min_ram", problem))
+    source, projects = values.get("source"), values.get("share_with_project_ids")
+    if (
+        isinstance(source, str)
+        and isinstance(projects, list)
+        and (problem := share_problem(source, projects))
+    ):
+        found.append(("share_with_project_ids", problem))
+    return found
 
 
 class ImageOutputs(BaseModel):
@@ -154,11 +183,7 @@ def validate_known_fields(
             normalized[name] = adapter.validate_python(value)
         except ValidationError as error:
             problems.extend(problems_from(error, name))
-    min_ram, max_ram = normalized.get("min_ram"), normalized.get("max_ram")
-    if isinstance(min_ram, int) and isinstance(max_ram, int):
-        problem = ram_range_problem(min_ram, max_ram)
-        if problem:
-            problems.append(Problem("min_ram", problem))
+    problems.extend(Problem(field, rule) for field, rule in cross_field_problems(normalized))
     return normalized, problems
 
 

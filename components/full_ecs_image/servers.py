@@ -1,102 +1,188 @@
-"""NEW ECSs made from the image: their spec and the pulumi-huaweicloud Instance each becomes.
+"""NEW ECSs made from the image, and sharing it: the pulumi-huaweicloud children of FullEcsImage.
 
-A full-ECS image is never applied to an existing ECS (changing its OS would write only the system
-disk and lose the data disks: https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html);
-servers are new, and get the image's data disks.
+A full-ECS image is never applied to an existing ECS: changing its OS would write only the system
+disk and lose the data disks (https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html).
+Servers are new ECSs that get the image's disks: the system disk at least `min_disk`, and one data
+disk per original data disk of the image, with its original size and type, restored from it by
+naming the original disk as `snapshot_id` (the Terraform provider sends it as
+`data_volumes[].extendparam.snapshotId`:
+https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/services/ecs/resource_huaweicloud_compute_instance.go).
+Without those entries the cloud would restore the disks with default attributes (common I/O).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputValidationError
-from .rules import NonEmpty, Problem, ServerName, Uuid, VolumeSizeGb, VolumeType, format_problems
+from .rules import Problem, ServerName, Uuid, VolumeSizeGb, VolumeType, format_problems, problems_from
+
+OWN_FIELDS = frozenset({"image_id", "image_name"})
+"""InstanceArgs fields the component sets itself: a server always boots from this image."""
+
+
+@functools.cache
+def instance_fields() -> frozenset[str]:
+    """The input names of pulumi_huaweicloud.ecs.InstanceArgs (imported only when servers are used)."""
+    from pulumi_huaweicloud import ecs
+
+    return frozenset(inspect.signature(ecs.InstanceArgs.__init__).parameters) - {"__self__", "self"}
 
 
 class DataDiskOverride(BaseModel):
-    """Type and size of one data disk restored from the image, keyed by its original volume id."""
+    """A new type and/or a larger size for one data disk restored from the image."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    type: VolumeType
-    size: VolumeSizeGb
+    type: VolumeType | None = None
+    size: VolumeSizeGb | None = None
 
 
 class ServerSpec(BaseModel):
-    """A NEW ECS created from the waited image (an existing server never gets this image)."""
+    """A NEW ECS created from the image once it is active.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    `name` is required; `data_disks` maps an original data disk id (see the image's `data_disks`
+    output) to an override; `system_disk_size` may only grow the image's `min_disk`. Every other
+    field is a pulumi_huaweicloud.ecs.InstanceArgs input (networks, flavor_id, tags, user_data,
+    charging_mode, enterprise_project_id, ...) and passes through as given (Outputs too).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow", arbitrary_types_allowed=True)
 
     name: ServerName
-    flavor_id: NonEmpty
-    subnet_id: Uuid
-    availability_zone: NonEmpty | None = None
-    admin_pass: str | pulumi.Output[str] | None = None
-    key_pair: NonEmpty | None = None
-    security_group_ids: list[Uuid] = Field(default_factory=list)
-    system_disk_type: VolumeType | None = None
     data_disks: dict[Uuid, DataDiskOverride] = Field(default_factory=dict)
+    system_disk_size: int | pulumi.Output[int] | None = None
 
     @model_validator(mode="after")
-    def _one_login(self) -> ServerSpec:
-        if (self.admin_pass is None) == (self.key_pair is None):
-            raise ValueError("set exactly one of admin_pass (a secret) or key_pair")
+    def _known_fields(self) -> ServerSpec:
+        unknown = sorted(set(self.model_extra or {}) - instance_fields())
+        owned = sorted(set(self.model_extra or {}) & OWN_FIELDS)
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not an input of pulumi_huaweicloud.ecs.Instance")
+        if owned:
+            raise ValueError(f"{', '.join(owned)}: set by the component (a server boots from this image)")
         return self
+
+    def passthrough(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+def parse_servers(
+    servers: Sequence[ServerSpec | Mapping[str, Any]] | None,
+) -> tuple[list[ServerSpec], list[Problem]]:
+    """The servers as specs, and every problem with them (field paths such as servers[1].flavor)."""
+    specs: list[ServerSpec] = []
+    problems: list[Problem] = []
+    for index, server in enumerate(servers or ()):
+        try:
+            specs.append(server if isinstance(server, ServerSpec) else ServerSpec.model_validate(server))
+        except ValidationError as error:
+            problems.extend(problems_from(error, f"servers[{index}]"))
+    names = [s.name for s in specs]
+    problems.extend(
+        Problem("servers", f"server name {n!r} is used twice")
+        for n in sorted(set(names))
+        if names.count(n) > 1
+    )
+    return specs, problems
+
+
+def restored_disks(server: ServerSpec, original: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The server's data disks (pure): one per original disk of the image, original size and type
+    unless overridden (an override may only grow a disk or change its type)."""
+    by_id = {str(d["id"]): d for d in original}
+    problems = [
+        Problem(f"servers[{server.name}].data_disks[{vid}]", "is not an original data disk of the image")
+        for vid in server.data_disks
+        if vid not in by_id
+    ]
+    disks = []
+    for disk in original:
+        override = server.data_disks.get(str(disk["id"]), DataDiskOverride())
+        size = override.size if override.size is not None else int(disk.get("size") or 0)
+        if size < int(disk.get("size") or 0):
+            problems.append(
+                Problem(
+                    f"servers[{server.name}].data_disks[{disk['id']}].size",
+                    f"must be at least the original size {disk['size']} GB (a restored disk can only grow)",
+                )
+            )
+        disks.append(
+            {"type": override.type or disk.get("type") or None, "size": size, "snapshot_id": disk["id"]}
+        )
+    _raise(server, problems)
+    return disks
+
+
+def system_disk_size(server: ServerSpec, size: int | None, min_disk: int) -> int:
+    """The system disk: the image's min_disk unless a larger size is given (it may only grow)."""
+    if size is None:
+        return min_disk
+    if size < min_disk:
+        rule = f"must be at least the image's min_disk {min_disk} GB"
+        _raise(server, [Problem(f"servers[{server.name}].system_disk_size", rule)])
+    return size
+
+
+def _raise(server: ServerSpec, problems: list[Problem]) -> None:
+    if problems:
+        raise InputValidationError(
+            format_problems(problems),
+            "fix the server's disks",
+            verb="validating",
+            subject=f"server {server.name!r}",
+        )
 
 
 def new_server(
     component: pulumi.ComponentResource,
     name: str,
     server: ServerSpec,
-    image_id: pulumi.Output[str],
-    data_disks: pulumi.Output[list[dict[str, Any]]],
+    image: tuple[pulumi.Output[str], pulumi.Output[int], pulumi.Output[list[dict[str, Any]]]],
     depends_on: list[pulumi.Resource],
 ) -> pulumi.CustomResource:
-    """A NEW ECS from the waited image; the original data disks keep their type/size overrides."""
-    from pulumi_huaweicloud import ecs  # imported only when servers are declared (needs the plugin)
+    """A NEW ECS from the waited image (image_id resolves only once the image is active). A new image
+    means new servers (replace_on_changes), never an OS change of existing ones."""
+    from pulumi_huaweicloud import ecs  # imported only when servers are declared
 
-    def disks(original: list[dict[str, Any]]) -> list[Any]:
-        sizes = {d["id"]: int(d.get("size") or 0) for d in original}
-        problems = [
-            Problem(f"servers[{server.name}].data_disks[{vid}]", "is not an original data disk of the image")
-            for vid in server.data_disks
-            if vid not in sizes
-        ] + [
-            Problem(
-                f"servers[{server.name}].data_disks[{vid}].size",
-                f"must be at least the original size {sizes[vid]} GB",
-            )
-            for vid, o in server.data_disks.items()
-            if vid in sizes and o.size < sizes[vid]
-        ]
-        if problems:
-            raise InputValidationError(
-                format_problems(problems),
-                "fix the data disk overrides",
-                verb="validating",
-                subject=f"server {server.name!r}",
-            )
-        return [
-            ecs.InstanceDataDiskArgs(type=o.type, size=o.size, snapshot_id=vid)
-            for vid, o in sorted(server.data_disks.items())
-        ]
-
+    image_id, min_disk, data_disks = image
+    disks = data_disks.apply(
+        lambda original: [ecs.InstanceDataDiskArgs(**d) for d in restored_disks(server, original)]
+    )
+    system_size = pulumi.Output.all(min_disk, server.system_disk_size).apply(
+        lambda v: system_disk_size(server, v[1], int(v[0]))
+    )
+    args = ecs.InstanceArgs(
+        **server.passthrough(),
+        name=server.name,
+        image_id=image_id,
+        system_disk_size=system_size,
+        data_disks=disks,
+    )
     return ecs.Instance(
         f"{name}-{server.name}",
-        ecs.InstanceArgs(
-            name=server.name,
-            image_id=image_id,
-            flavor_id=server.flavor_id,
-            availability_zone=server.availability_zone,
-            admin_pass=server.admin_pass,
-            key_pair=server.key_pair,
-            security_group_ids=server.security_group_ids or None,
-            networks=[ecs.InstanceNetworkArgs(uuid=server.subnet_id)],
-            system_disk_type=server.system_disk_type,
-            data_disks=data_disks.apply(disks) if server.data_disks else None,
-        ),
-        opts=pulumi.ResourceOptions(parent=component, depends_on=depends_on),
+        args,
+        opts=pulumi.ResourceOptions(parent=component, depends_on=depends_on, replace_on_changes=["image_id"]),
+    )
+
+
+def image_share(
+    component: pulumi.ComponentResource,
+    name: str,
+    image_id: pulumi.Output[str],
+    projects: pulumi.Input[Sequence[pulumi.Input[str]]],
+) -> pulumi.CustomResource:
+    """Shares the active image with other projects (only CBR-sourced images can be shared)."""
+    from pulumi_huaweicloud import ims
+
+    return ims.ImageShare(
+        f"{name}-share",
+        ims.ImageShareArgs(source_image_id=image_id, target_project_ids=projects),
+        opts=pulumi.ResourceOptions(parent=component, replace_on_changes=["source_image_id"]),
     )

@@ -16,10 +16,11 @@ from components.full_ecs_image import FullEcsImage, FullEcsImageArgs, ServerSpec
 from components.full_ecs_image.component import TYPE_TOKEN, timeout_minutes
 from components.full_ecs_image.errors import InputValidationError
 from components.full_ecs_image.provider import FullEcsImageProvider
+from components.full_ecs_image.servers import restored_disks, system_disk_size
 from simulator import seed
 from simulator.testing import RunningSimulator
 
-from .helpers import configured, sim_config
+from .helpers import sim_config
 
 _PULUMI_TEST: Callable[..., Any] = pulumi.runtime.test  # untyped in the SDK
 
@@ -181,42 +182,129 @@ def test_output_inputs_are_left_to_check() -> None:
     ]
 
 
-@pytest.mark.usefixtures("program_config")
-def test_servers_are_new_ecs_children_of_the_waited_image(sim: RunningSimulator) -> None:
-    mocks = CloudBackedMocks(configured(sim_config(sim)))
-    use_mocks(mocks, preview=False)
-    override = {seed_volume(sim): {"type": "ESSD", "size": 200}}
+DISKS = [
+    {"id": "a0000000-0000-4000-8000-00000000000a", "size": 100, "type": "SSD"},
+    {"id": "a0000000-0000-4000-8000-00000000000b", "size": 50, "type": "SAS"},
+]
+IMAGE_OUTPUTS = {
+    "image_id": "img-0001", "status": "active", "min_disk": 40, "os_version": "EulerOS 2.9",
+    "data_disks": DISKS, "job_id": "job-1", "create_started_at": 1e12, "create_timeout_minutes": 30,
+    "region": "r1", "project_id": "p1",
+}  # fmt: skip
+SHARE_TYPE = "huaweicloud:Ims/imageShare:ImageShare"
+SECRET_PASSWORD = {
+    pulumi.runtime.rpc._special_sig_key: pulumi.runtime.rpc._special_secret_sig,
+    "value": "Pa55word!",
+}
+"""How the mock monitor sees a secret input: still secret."""
+PROJECTS = ["0123456789abcdef0123456789abcdea", "0123456789abcdef0123456789abcdeb"]
 
-    def check() -> pulumi.Output[Any]:
+
+def test_servers_and_the_share_are_children_with_exact_inputs() -> None:
+    mocks = EchoMocks(IMAGE_OUTPUTS)
+    use_mocks(mocks, preview=False)
+    password = pulumi.Output.secret("Pa55word!")
+
+    def program() -> pulumi.Output[Any]:
         image = FullEcsImage(
             "web",
             FullEcsImageArgs(
-                backup_id=seed.BACKUP_AVAILABLE,
-                name="web01-full",
+                backup_id=seed.CBR_BACKUP, source="cbr", name="web01-full", share_with_project_ids=PROJECTS,
                 servers=[
-                    ServerSpec(name="clone1", flavor_id="s6.large.2", subnet_id=SUBNET, key_pair="kp"),
-                    {"name": "clone2", "flavor_id": "s6.large.2", "subnet_id": SUBNET,
-                     "admin_pass": pulumi.Output.secret("Pa55word!"), "data_disks": override},
+                    {"name": "clone1", "flavor_id": "s6.large.2", "networks": [{"uuid": SUBNET}],
+                     "key_pair": "kp", "tags": {"env": "prod"}, "charging_mode": "postPaid"},
+                    ServerSpec.model_validate(
+                        {"name": "clone2", "flavor_id": "s6.large.2", "networks": [{"uuid": SUBNET}],
+                         "admin_pass": password, "system_disk_size": 60,
+                         "data_disks": {DISKS[0]["id"]: {"type": "ESSD", "size": 200}}}
+                    ),
                 ],
             ),
         )  # fmt: skip
-        return pulumi.Output.all(image.image_id, image.server_ids)
+        return pulumi.Output.all(image.server_ids, image.server_private_ips)
 
-    run(check)
+    run(program)
     servers = [r for r in mocks.registered if r.typ == ECS_TYPE]
     assert [s.name for s in servers] == ["web-clone1", "web-clone2"]
-    image_id = next(i["id"] for i in sim.control.images() if i["__backup_id"] == seed.BACKUP_AVAILABLE)
-    assert all(s.inputs["imageId"] == image_id for s in servers)
-    assert servers[0].inputs["networks"] == [{"uuid": SUBNET}]
-    assert servers[0].inputs["keyPair"] == "kp"
-    assert "dataDisks" not in servers[0].inputs
-    assert servers[1].inputs["dataDisks"] == [{"type": "ESSD", "size": 200, "snapshotId": seed_volume(sim)}]
-    monitor = pulumi.runtime.settings.SETTINGS.monitor
-    urns = list(monitor.get_registered_resources())
-    assert any(
-        urn.endswith(f"{TYPE_TOKEN}${ECS_TYPE}::web-clone1") for urn in urns
-    )  # parented to the component
-    assert not [r for r in sim.control.mutating_calls() if r.startswith("ecs.")]
+    restored = [{"type": "SSD", "size": 100, "snapshotId": DISKS[0]["id"]},
+                {"type": "SAS", "size": 50, "snapshotId": DISKS[1]["id"]}]  # fmt: skip
+    assert servers[0].inputs == {
+        "name": "clone1", "imageId": "img-0001", "flavorId": "s6.large.2", "networks": [{"uuid": SUBNET}],
+        "keyPair": "kp", "tags": {"env": "prod"}, "chargingMode": "postPaid", "systemDiskSize": 40,
+        "dataDisks": restored,
+    }  # fmt: skip
+    assert servers[1].inputs == {
+        "name": "clone2", "imageId": "img-0001", "flavorId": "s6.large.2", "networks": [{"uuid": SUBNET}],
+        "adminPass": SECRET_PASSWORD, "systemDiskSize": 60,
+        "dataDisks": [{"type": "ESSD", "size": 200, "snapshotId": DISKS[0]["id"]}, restored[1]],
+    }  # fmt: skip
+    [share] = [r for r in mocks.registered if r.typ == SHARE_TYPE]
+    assert share.name == "web-share"
+    assert share.inputs == {"sourceImageId": "img-0001", "targetProjectIds": PROJECTS}
+    urns = list(pulumi.runtime.settings.SETTINGS.monitor.get_registered_resources())
+    for child in (f"{ECS_TYPE}::web-clone1", f"{ECS_TYPE}::web-clone2", f"{SHARE_TYPE}::web-share"):
+        assert any(urn.endswith(f"{TYPE_TOKEN}${child}") for urn in urns), child  # parented to the component
+
+
+def test_no_servers_and_no_share_means_no_children_but_the_image() -> None:
+    mocks = EchoMocks(IMAGE_OUTPUTS)
+    use_mocks(mocks, preview=False)
+    run(lambda: FullEcsImage("web", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="n")).server_ids)
+    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
+
+
+def test_sharing_a_csbs_image_is_refused_at_construction() -> None:
+    use_mocks(EchoMocks(), preview=True)
+    with pytest.raises(InputValidationError) as error:
+        FullEcsImage(
+            "web",
+            FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="n", share_with_project_ids=PROJECTS),
+        )
+    assert (
+        "share_with_project_ids: only full-ECS images made from CBR backups can be shared"
+        in error.value.message
+    )
+    assert "migrate the CSBS backup to CBR first" in error.value.message
+
+
+def test_sharing_given_as_outputs_is_refused_by_check() -> None:
+    mocks = EchoMocks()
+    use_mocks(mocks, preview=True)
+    late = pulumi.Output.from_input(PROJECTS)
+    run(
+        lambda: (
+            FullEcsImage(
+                "web",
+                FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="n", share_with_project_ids=late),
+            ).backup_id
+        )
+    )
+    inputs = {k: v for k, v in mocks.registered[1].inputs.items() if k != "__provider"}
+    failures = FullEcsImageProvider().check({}, inputs).failures
+    assert [f.property for f in failures] == ["share_with_project_ids"]
+    assert "only full-ECS images made from CBR backups can be shared" in failures[0].reason
+
+
+def test_a_data_disk_override_may_only_grow_a_disk_of_the_image() -> None:
+    server = ServerSpec.model_validate(
+        {
+            "name": "s",
+            "data_disks": {DISKS[0]["id"]: {"size": 99}, "a0000000-0000-4000-8000-0000000000ff": {}},
+        }
+    )
+    with pytest.raises(InputValidationError) as error:
+        restored_disks(server, DISKS)
+    message = error.value.message
+    assert f"data_disks[{DISKS[0]['id']}].size: must be at least the original size 100 GB" in message
+    assert (
+        "data_disks[a0000000-0000-4000-8000-0000000000ff]: is not an original data disk of the image"
+        in message
+    )
+    with pytest.raises(
+        InputValidationError, match="system_disk_size: must be at least the image's min_disk 40"
+    ):
+        system_disk_size(server, 39, 40)
+    assert system_disk_size(server, None, 40) == 40
 
 
 def seed_volume(sim: RunningSimulator) -> str:

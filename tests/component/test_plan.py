@@ -47,6 +47,14 @@ def test_create_body_sends_csbs_and_marker_tag() -> None:
     assert {"key": MARKER_TAG_KEY, "value": MARKER} in body["image_tags"]
     assert {"key": "env", "value": "prod"} in body["image_tags"]
     assert (body["description"], body["min_ram"], body["max_ram"]) == ("d", 1024, 4096)
+    assert create_body(spec(source="cbr"))["whole_image_type"] == "CBR"
+
+
+def test_diff_replaces_on_another_source_and_ignores_the_share_list() -> None:
+    old = {"backup_id": BACKUP, "name": "img", "source": "csbs", "status": "active"}
+    assert diff_inputs(old, {**old, "source": "cbr"}).replaces == ["source"]
+    assert diff_inputs(old, {**old, "source": None}).changes is False  # unset = the default, csbs
+    assert diff_inputs(old, {**old, "share_with_project_ids": ["0" * 32]}).changes is False
 
 
 def test_create_body_omits_unset_optionals() -> None:

@@ -118,23 +118,30 @@ def test_problem_messages_do_not_echo_values() -> None:
     assert all(secret_like not in p.rule for p in found)
 
 
-def test_server_spec_needs_exactly_one_login() -> None:
-    base = {"name": "web", "flavor_id": "s6.large.2", "subnet_id": BACKUP}
-    with pytest.raises(ValidationError, match="exactly one of admin_pass"):
-        ServerSpec.model_validate(base)
-    with pytest.raises(ValidationError, match="exactly one of admin_pass"):
-        ServerSpec.model_validate({**base, "admin_pass": "x", "key_pair": "kp"})
-    assert ServerSpec.model_validate({**base, "key_pair": "kp"}).key_pair == "kp"
+def test_server_spec_passes_instance_inputs_through_and_names_unknown_ones() -> None:
+    spec = ServerSpec.model_validate(
+        {"name": "web", "flavor_id": "s6.large.2", "tags": {"env": "prod"}, "charging_mode": "postPaid"}
+    )
+    assert spec.passthrough() == {
+        "flavor_id": "s6.large.2",
+        "tags": {"env": "prod"},
+        "charging_mode": "postPaid",
+    }
+    with pytest.raises(
+        ValidationError, match=r"flavour, subnet: not an input of pulumi_huaweicloud\.ecs\.Instance"
+    ):
+        ServerSpec.model_validate({"name": "web", "flavour": "x", "subnet": "y"})
+    with pytest.raises(ValidationError, match="image_id: set by the component"):
+        ServerSpec.model_validate({"name": "web", "image_id": "other-image"})
 
 
-def test_server_spec_accepts_secret_output_password() -> None:
-    base = {"name": "web", "flavor_id": "s6.large.2", "subnet_id": BACKUP}
-    spec = ServerSpec.model_validate({**base, "admin_pass": pulumi.Output.secret("pw")})
-    assert isinstance(spec.admin_pass, pulumi.Output)
+def test_server_spec_accepts_outputs_such_as_a_secret_password() -> None:
+    spec = ServerSpec.model_validate({"name": "web", "admin_pass": pulumi.Output.secret("pw")})
+    assert isinstance(spec.passthrough()["admin_pass"], pulumi.Output)
 
 
 def test_server_data_disk_override_rules() -> None:
-    base = {"name": "web", "flavor_id": "f", "subnet_id": BACKUP, "key_pair": "kp"}
+    base = {"name": "web", "flavor_id": "f"}
     with pytest.raises(ValidationError) as error:
         ServerSpec.model_validate({**base, "data_disks": {BACKUP: {"type": "FAST", "size": 5}}})
     messages = " ".join(e["msg"] for e in error.value.errors())

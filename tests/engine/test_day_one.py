@@ -32,7 +32,7 @@ def failed_preview(engine: EngineStack) -> str:
     [
         (BACKUP_ERROR, "only an available CSBS backup can be used to create a full-ECS image"),
         (BACKUP_SHARED_DISK, "a CSBS backup used to create a full-ECS image cannot have shared disks"),
-        (BACKUP_USED, "a CSBS backup can be used to create only one full-ECS image"),
+        (BACKUP_USED, "a backup can be used to create only one full-ECS image"),
     ],
     ids=["error", "shared-disk", "used"],
 )
