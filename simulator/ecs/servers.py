@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -65,6 +66,16 @@ class EcsBackend(EcsActions):
         disks = [self._system_disk(spec.root, image), *self._data_disks(spec.data, image)]
         backup = self.backups[image.backup_id]
         zone = spec.availability_zone or backup.resource_az
+        region = backup.resource_az[:-1]  # seeded AZs are "<region>a"
+        if not re.fullmatch(rf"{re.escape(region)}[a-z]", zone):
+            # unconfirmed: ECS's code for an availability zone outside the region; Ecs.0005 is our choice.
+            raise InvalidParameterError(f"availability_zone '{zone}' is not a zone of region {region}")
+        if spec.ram < image.min_ram or (image.max_ram is not None and spec.ram > image.max_ram):
+            # unconfirmed code: the flavor's memory must fit the image's min_ram/max_ram (IMS image fields).
+            limits = f"{image.min_ram}-{image.max_ram if image.max_ram is not None else 'any'} MB"
+            raise InvalidParameterError(
+                f"flavor {spec.flavor_id} has {spec.ram} MB of memory; image {image.id} needs {limits}"
+            )
         fixed = [ip for _, ip in spec.nics if ip]
         taken = self._taken_ips()
         clash = sorted(set(fixed) & taken) or sorted({ip for ip in fixed if fixed.count(ip) > 1})

@@ -323,3 +323,22 @@ def test_malformed_bodies_are_ecs_0005(sim: RunningSimulator, body: Any, message
     response = signed_request(sim, "POST", f"/v1/{sim.project_id}/cloudservers", body=body)
     assert response.json()["error"]["code"] == "Ecs.0005"
     assert message in response.json()["error"]["message"]
+
+
+def test_availability_zone_must_belong_to_the_region(sim: RunningSimulator) -> None:
+    server_id = create(sim, availability_zone=f"{sim.region}b").server_ids[0]
+    assert show(sim, server_id).os_ext_a_zavailability_zone == f"{sim.region}b"
+    assert create_error(sim, availability_zone="eu-west-0a") == (
+        400,
+        "Ecs.0005",
+        f"Invalid parameter: availability_zone 'eu-west-0a' is not a zone of region {sim.region}",
+    )
+
+
+def test_flavor_memory_must_fit_the_image_ram_limits(sim: RunningSimulator) -> None:
+    body = {"name": "img", "backup_id": seed.BACKUP_AVAILABLE, "whole_image_type": "CSBS", "min_ram": 8192}
+    signed_request(sim, "POST", "/v1/cloudimages/wholeimages/action", body=body)
+    image_id = next(i["id"] for i in sim.control.images() if i["__backup_id"] == seed.BACKUP_AVAILABLE)
+
+    assert create_error(sim, image_ref=image_id, flavor_ref="s6.large.2")[:2] == (400, "Ecs.0005")
+    assert create(sim, image_ref=image_id, flavor_ref="s6.large.4").server_ids
