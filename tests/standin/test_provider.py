@@ -181,3 +181,16 @@ def test_cancel_stops_a_wait(provider: Any) -> None:
     assert isinstance(provider.cancelled, threading.Event)
     with pytest.raises(api.CancelledError):
         provider.client.sleep(5)
+
+
+def test_delete_of_a_server_already_gone_calls_no_delete(provider: Any, sim: RunningSimulator) -> None:
+    urn = URN_PREFIX + schema.INSTANCE + "::web"
+    gone = "a0000000-0000-4000-8000-00000000dead"
+    sim.control.clear_calls()
+
+    provider.Delete(
+        provider_pb2.DeleteRequest(id=gone, urn=urn, type=schema.INSTANCE, properties=struct({})),
+        FakeContext(),
+    )
+
+    assert "ecs.delete_servers" not in sim.control.calls()

@@ -202,6 +202,8 @@ def update(
 
 def delete(client: Client, server_id: str, props: dict[str, Any]) -> None:
     """postPaid delete: POST cloudservers/delete, wait for the job, then for the server to be gone."""
+    if _get_server(client, server_id) is None:  # already gone: nothing to delete (stand-in shortcut)
+        return
     # cloudservers.DeleteOpts: both flags are `omitempty`, so only a true one is sent.
     body: dict[str, Any] = {"servers": [{"id": server_id}]}
     if props.get("deleteEipOnTermination", True) is not False:  # Terraform default: true
