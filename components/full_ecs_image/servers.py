@@ -158,8 +158,11 @@ def new_server(
     system_size = pulumi.Output.all(min_disk, server.system_disk_size).apply(
         lambda v: system_disk_size(server, v[1], int(v[0]))
     )
+    # The disks restored from the image belong to the server: deleted with it (destroy leaves nothing
+    # of ours behind) unless the user says otherwise. The Terraform default keeps them.
+    passthrough = {"delete_disks_on_termination": True, **server.passthrough()}
     args = ecs.InstanceArgs(
-        **server.passthrough(),
+        **passthrough,
         name=server.name,
         image_id=image_id,
         system_disk_size=system_size,

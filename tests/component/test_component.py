@@ -224,18 +224,20 @@ def test_servers_and_the_share_are_children_with_exact_inputs() -> None:
         return pulumi.Output.all(image.server_ids, image.server_private_ips)
 
     run(program)
-    servers = [r for r in mocks.registered if r.typ == ECS_TYPE]
+    # Registered concurrently (their inputs wait for the image), so in any order.
+    servers = sorted((r for r in mocks.registered if r.typ == ECS_TYPE), key=lambda r: r.name)
     assert [s.name for s in servers] == ["web-clone1", "web-clone2"]
     restored = [{"type": "SSD", "size": 100, "snapshotId": DISKS[0]["id"]},
                 {"type": "SAS", "size": 50, "snapshotId": DISKS[1]["id"]}]  # fmt: skip
     assert servers[0].inputs == {
         "name": "clone1", "imageId": "img-0001", "flavorId": "s6.large.2", "networks": [{"uuid": SUBNET}],
         "keyPair": "kp", "tags": {"env": "prod"}, "chargingMode": "postPaid", "systemDiskSize": 40,
+        "deleteDisksOnTermination": True,
         "dataDisks": restored,
     }  # fmt: skip
     assert servers[1].inputs == {
         "name": "clone2", "imageId": "img-0001", "flavorId": "s6.large.2", "networks": [{"uuid": SUBNET}],
-        "adminPass": SECRET_PASSWORD, "systemDiskSize": 60,
+        "adminPass": SECRET_PASSWORD, "systemDiskSize": 60, "deleteDisksOnTermination": True,
         "dataDisks": [{"type": "ESSD", "size": 200, "snapshotId": DISKS[0]["id"]}, restored[1]],
     }  # fmt: skip
     [share] = [r for r in mocks.registered if r.typ == SHARE_TYPE]

@@ -27,6 +27,7 @@ PROJECT = "engine-test"
 STACK = "test"
 PASSPHRASE = "engine-test-passphrase"  # protects only the throwaway state in tmp_path
 IMAGE_NAME = "engine-test-image"
+STANDIN_VPC_ID = "d0000000-0000-4000-8000-0000000000aa"  # any id: the simulator has no VPC service
 # Every service the component may call; the simulator serves them all on one base URL.
 SERVICES = ("ims", "csbs", "cbr", "ecs", "evs")
 # Settings that must come from the stack config only, never from the developer's shell.
@@ -134,11 +135,16 @@ def engine(
     state_dir = tmp_path / "state"
     state_dir.mkdir()
     home = tmp_path / "pulumi-home"
+    install_standin_plugin(home)
     env_vars = {
         "PULUMI_BACKEND_URL": state_dir.as_uri(),
         "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        # The STAND-IN huaweicloud plugin (tools/huaweicloud-standin) needs a VPC id for ECS creates: the
+        # simulator has no VPC service to look the subnet's VPC up in.
+        "HWC_STANDIN_VPC_ID": STANDIN_VPC_ID,
+        "HWC_STANDIN_POLL_SECONDS": "0.05",
         # The program and the dynamic-provider process import `components` from this checkout (not from
         # whatever copy may be installed), so the suite always tests the working tree.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
@@ -169,6 +175,19 @@ def engine(
     engine_stack.set("backupId", BACKUP_AVAILABLE)
     engine_stack.set("imageName", IMAGE_NAME)
     return engine_stack
+
+
+def install_standin_plugin(home: Path) -> None:
+    """The STAND-IN huaweicloud resource plugin v0.0.12 (tests and demo only), installed into this Pulumi
+    home the way `pulumi plugin install` lays out the real one, so the engine loads it by name and version."""
+    result = subprocess.run(
+        [str(REPO / "scripts" / "install-standin-plugin.sh"), str(home)],
+        env={**os.environ, "PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"install-standin-plugin.sh failed:\n{result.stderr}"
 
 
 def configure_for_simulator(engine: EngineStack, access_key: str, secret_key: str) -> None:

@@ -3,7 +3,8 @@
 Config (project namespace `engine-test`): backupId, imageName (required); description, tags (object),
 minRam (int), adoptImageId; asOutputs (bool): wrap every input in a derived Output, so the values reach
 the component and its provider as Outputs rather than plain values; retainOnDelete (bool), createTimeout
-(a custom_timeouts.create duration such as "2m"): resource options given to the component.
+(a custom_timeouts.create duration such as "2m"): resource options given to the component; source,
+shareWithProjectIds (list), servers (list of ServerSpec mappings).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ image = FullEcsImage(
         tags=value(config.get_object("tags")),
         min_ram=value(config.get_int("minRam")),
         adopt_image_id=value(config.get("adoptImageId")),
+        source=value(config.get("source")),
+        share_with_project_ids=value(config.get_object("shareWithProjectIds")),
+        servers=config.get_object("servers"),
     ),
     pulumi.ResourceOptions(
         retain_on_delete=config.get_bool("retainOnDelete"),
@@ -47,3 +51,5 @@ pulumi.export("min_disk", image.min_disk)
 pulumi.export("data_disks", image.data_disks)
 pulumi.export("backup_id", image.backup_id)
 pulumi.export("source_server_id", image.source_server_id)
+pulumi.export("server_ids", image.server_ids)
+pulumi.export("server_private_ips", image.server_private_ips)
