@@ -78,6 +78,13 @@ func main() {
 	// Stop serving on Ctrl-C or when the engine goes away (for example when it is killed), so no orphaned
 	// host is left behind.
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	// engineCtx ends when the engine is gone: a running program is then killed (it may be busy in its own
+	// code, with no engine call to fail), so the graceful stop below does not wait for it.
+	engineCtx, engineGone := context.WithCancel(context.Background())
+	onEngineGone := func() {
+		engineGone()
+		cancel()
+	}
 	stop := make(chan bool)
 	go func() {
 		<-ctx.Done()
@@ -85,12 +92,18 @@ func main() {
 		close(stop)
 	}()
 	if engineAddress != "" {
-		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
+		// The engine starts this host directly, so it is our parent: when it dies (even by SIGKILL), we are
+		// re-parented and getppid changes. That is noticed within parentCheckInterval; the health check (as in
+		// the official host, every 5 minutes) stays as the fallback, e.g. on Windows.
+		go watchParent(ctx, os.Getppid(), onEngineGone)
+		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, onEngineGone); err != nil {
 			cmdutil.Exit(fmt.Errorf("error starting the engine health check: %w", err))
 		}
 	}
 
-	host := &languageHost{execPath: execPath, engineAddress: engineAddress, tracing: *tracing}
+	host := &languageHost{
+		execPath: execPath, engineAddress: engineAddress, tracing: *tracing, engineCtx: engineCtx,
+	}
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
@@ -116,6 +129,28 @@ type languageHost struct {
 	execPath      string
 	engineAddress string
 	tracing       string
+	engineCtx     context.Context // done once the engine that started this host is gone
+}
+
+// parentCheckInterval is how often watchParent looks at the parent pid (one cheap syscall).
+const parentCheckInterval = 250 * time.Millisecond
+
+// watchParent calls gone once this process's parent is no longer `parent` (it exited and we were
+// re-parented). A live parent never changes, so this cannot fire while the engine runs, however slow it is.
+func watchParent(ctx context.Context, parent int, gone func()) {
+	ticker := time.NewTicker(parentCheckInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if os.Getppid() != parent {
+				gone()
+				return
+			}
+		}
+	}
 }
 
 // Handshake is only sent when the engine attaches to an already running host; it carries the engine address.
@@ -219,7 +254,13 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 		return nil, fmt.Errorf("error encoding the secret config keys: %w", err)
 	}
 
-	cmd, err := tc.Command(ctx, append([]string{h.execPath}, h.execArgs(req)...)...)
+	// The program is killed when the request ends or when the engine is gone.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	if h.engineCtx != nil {
+		defer context.AfterFunc(h.engineCtx, stopRun)()
+	}
+	cmd, err := tc.Command(runCtx, append([]string{h.execPath}, h.execArgs(req)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("error finding a python interpreter: %w", err)
 	}
