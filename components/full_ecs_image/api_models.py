@@ -107,24 +107,15 @@ class Backup(BaseModel):
 
     @classmethod
     def from_api(cls, raw: Mapping[str, Any]) -> Backup:
+        """A CSBS checkpoint item: its extend_info lists the disk backups."""
         extend = raw.get("extend_info") or {}
-        return cls(
-            id=raw["id"],
-            name=raw.get("name", ""),
-            status=raw.get("status", ""),
-            resource_id=raw.get("resource_id", ""),
-            resource_type=raw.get("resource_type", ""),
-            volume_backups=tuple(VolumeBackup.model_validate(v) for v in extend.get("volume_backups") or ()),
-            os_image_ids=tuple(
-                d["image_id"] for d in extend.get("os_images_data") or () if d.get("image_id")
-            ),
-        )
+        disks = tuple(VolumeBackup.model_validate(v) for v in extend.get("volume_backups") or ())
+        return _backup(raw, disks, "CSBS")
 
 
 def backup_from_cbr(raw: Mapping[str, Any]) -> Backup:
     """A CBR backup (GET /v3/{project_id}/backups/{id}) in the same shape as a CSBS one: its
     children are the disk backups (https://support.huaweicloud.com/intl/en-us/api-cbr/ShowBackup.html)."""
-    extend = raw.get("extend_info") or {}
     disks = []
     for child in raw.get("children") or ():
         info = child.get("extend_info") or {}
@@ -136,15 +127,20 @@ def backup_from_cbr(raw: Mapping[str, Any]) -> Backup:
                 snapshot_id=info.get("snapshot_id") or None,
             )
         )
+    return _backup(raw, tuple(disks), "CBR")
+
+
+def _backup(raw: Mapping[str, Any], disks: tuple[VolumeBackup, ...], service: str) -> Backup:
+    images = (raw.get("extend_info") or {}).get("os_images_data") or ()  # the backup -> image link
     return Backup(
         id=raw["id"],
         name=raw.get("name", ""),
         status=raw.get("status", ""),
         resource_id=raw.get("resource_id", ""),
         resource_type=raw.get("resource_type", ""),
-        volume_backups=tuple(disks),
-        os_image_ids=tuple(d["image_id"] for d in extend.get("os_images_data") or () if d.get("image_id")),
-        service="CBR",
+        volume_backups=disks,
+        os_image_ids=tuple(d["image_id"] for d in images if d.get("image_id")),
+        service=service,
     )
 
 

@@ -14,6 +14,7 @@ import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
 from . import plan
+from .barrier import ImageGone
 from .errors import InputValidationError
 from .polling import Timing
 from .resource import FullEcsImageResource
@@ -132,15 +133,20 @@ def timeout_minutes(custom: str | None) -> int | None:
     return max(1, -(-int(seconds) // 60))
 
 
-def image_options(component: pulumi.Resource, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """The image's options: a child of the component, with the component's protect,
-    retain_on_delete and deleted_with (golden images are often retained)."""
+def image_options(
+    component: pulumi.Resource,
+    opts: pulumi.ResourceOptions | None,
+    depends_on: list[pulumi.Resource] | None = None,
+) -> pulumi.ResourceOptions:
+    """The image's (and its deletion barrier's) options: a child of the component, with the
+    component's protect, retain_on_delete and deleted_with (golden images are often retained)."""
     given = opts or pulumi.ResourceOptions()
     return pulumi.ResourceOptions(
         parent=component,
         protect=given.protect,
         retain_on_delete=given.retain_on_delete,
         deleted_with=given.deleted_with,
+        depends_on=depends_on,
     )
 
 
@@ -200,7 +206,11 @@ class FullEcsImage(pulumi.ComponentResource):
             "region": setting(_program_config, os.environ, "region"),
             "project_id": setting(_program_config, os.environ, "projectId"),
         }
-        self.image = FullEcsImageResource(f"{name}-image", props, image_options(self, opts))
+        # Deleted after the image: destroy returns only once IMS no longer lists it (barrier.py).
+        self.image_gone = ImageGone(f"{name}-image-gone", props, image_options(self, opts))
+        self.image = FullEcsImageResource(
+            f"{name}-image", props, image_options(self, opts, depends_on=[self.image_gone])
+        )
 
         waited = self._waited(self.image, started_at)
         self.image_id = waited.apply(lambda w: w.image_id)

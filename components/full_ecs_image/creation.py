@@ -23,7 +23,7 @@ from .errors import (
     WaitTimeoutError,
     unexpected,
 )
-from .lifecycle import converge, delete_and_wait, mark
+from .lifecycle import converge, delete_and_wait, mark, wait_gone
 from .polling import Goal, Seen, wait_for
 from .preflight import Found, Source, preflight, scan
 from .schema import ImageSpec
@@ -54,6 +54,8 @@ async def create(api: HuaweiClient, spec: ImageSpec, *, deadline: float, say: Sa
     checked = await preflight(api, spec, wait_until=deadline, say=say)
     assert checked.source is not None
     facts = await source_facts(api, checked.source, say=say)
+    if checked.going:  # an earlier image of this resource (or another) still being deleted
+        await wait_gone(api, checked.going, deadline=deadline, say=say)
     ours = checked.ours
     if ours is not None and ours.image.status in plan.FAILED_STATUSES:
         say(f"deleting failed image {ours.image.id} ({ours.image.status}) left by an earlier run")
@@ -97,7 +99,7 @@ async def post(api: HuaweiClient, spec: ImageSpec, *, say: Say) -> str | Found:
 
 async def _settle(api: HuaweiClient, spec: ImageSpec, error: FullEcsImageError, *, say: Say) -> Found:
     """After a POST without a definite answer: our image if IMS made it, else the error."""
-    ours = (await scan(api, spec)).ours
+    ours = (await scan(api, spec.backup_id, spec.marker)).ours
     if ours is None:
         error.add_cause(MAY_APPEAR)
         raise error
@@ -132,7 +134,7 @@ async def await_image(api: HuaweiClient, spec: ImageSpec, job_id: str, *, deadli
             image = await api.get_image(job.image_id)
             found = Found(image, await api.list_image_tags(image.id)) if image is not None else None
         else:
-            scanned = await scan(api, spec, skip=not_ours)
+            scanned = await scan(api, spec.backup_id, spec.marker, skip=not_ours)
             not_ours.update(scanned.others)
             found = scanned.ours
             image = found.image if found else None
@@ -167,7 +169,7 @@ async def discard(api: HuaweiClient, spec: ImageSpec, job_id: str, *, say: Say) 
                 job = None  # jobs expire; the marker still finds the image
             image_id = job.image_id if job else None
             if image_id is None:
-                found = (await scan(cleanup, spec)).ours
+                found = (await scan(cleanup, spec.backup_id, spec.marker)).ours
                 image_id = found.image.id if found else None
             if image_id is None:
                 if job is not None and job.status in ("SUCCESS", "FAIL"):

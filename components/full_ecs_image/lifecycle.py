@@ -4,14 +4,14 @@ active, delete it and wait until IMS no longer lists it. Each takes a client and
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from . import plan
 from .api_models import Image
 from .client import HuaweiClient
 from .errors import ApiError, ImageUnusableError
 from .polling import Goal, Seen, wait_for
-from .rules import MARKER_TAG_KEY
+from .rules import DELETING_PREFIX, MARKER_TAG_KEY
 from .schema import ImageSpec
 
 Say = Callable[[str], None]
@@ -68,21 +68,33 @@ async def delete_and_wait(api: HuaweiClient, image_id: str, *, deadline: float, 
     longer lists it, as Terraform does (the DELETE always answers 204); False when already gone."""
     if not await api.delete_image(image_id):
         return False
+    await wait_gone(api, [image_id], deadline=deadline, say=say)
+    return True
+
+
+async def start_delete(api: HuaweiClient, image_id: str, marker: str) -> bool:
+    """Marks the image as being deleted (marker value "deleting-<marker>") and deletes it (never its
+    backup), without waiting: the resource's deletion barrier waits. False when already gone."""
+    if await api.get_image(image_id) is None:
+        return False
+    await api.batch_image_tags(image_id, "create", {MARKER_TAG_KEY: DELETING_PREFIX + marker})
+    return await api.delete_image(image_id)
+
+
+async def wait_gone(api: HuaweiClient, image_ids: Sequence[str], *, deadline: float, say: Say) -> None:
+    """Waits until IMS lists none of these images (an empty listing means gone, as Terraform reads it)."""
 
     async def poll() -> Seen[bool]:
-        image = await api.get_image(image_id)
-        return Seen(True, "deleted") if image is None else Seen(None, f"status {image.status}, deleting")
+        left = [i for i in image_ids if await api.get_image(i) is not None]
+        return (
+            Seen(True, "deleted") if not left else Seen(None, f"waiting for {', '.join(left)} to be deleted")
+        )
 
-    await wait_for(
-        poll,
-        Goal(
-            f"image {image_id} to be deleted", "check the image in the IMS console and run the command again"
-        ),
-        deadline=deadline,
-        schedule=api.timing.poll,
-        on_line=say,
+    goal = Goal(
+        f"image {', '.join(image_ids)} to be deleted",
+        "check the image in the IMS console, then run the command again",
     )
-    return True
+    await wait_for(poll, goal, deadline=deadline, schedule=api.timing.poll, on_line=say)
 
 
 def deadline_in(seconds: float) -> float:

@@ -18,7 +18,7 @@ from .api_models import Backup, Image, Volume
 from .client import HuaweiClient
 from .errors import PreflightError
 from .polling import Goal, Seen, wait_for
-from .rules import MARKER_TAG_KEY
+from .rules import DELETING_PREFIX, MARKER_TAG_KEY
 from .schema import ImageSpec
 
 WHOLE_ECS_RESOURCE_TYPE = "OS::Nova::Server"
@@ -37,10 +37,14 @@ class Found:
 
 @dataclass(frozen=True)
 class Scan:
-    """The backup's full-ECS images: ours (marker tag), and the ids of the others."""
+    """The backup's full-ECS images: ours (marker tag), the ids of those being deleted by a
+    component (marker value "deleting-..."), and the ids of the others."""
 
     ours: Found | None
     others: tuple[str, ...]
+    going: tuple[str, ...] = ()
+    ours_going: tuple[str, ...] = ()
+    """Those of `going` that carry this resource's marker: the images its own delete started."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,13 @@ class Source:
 @dataclass(frozen=True)
 class Preflight:
     """What the checks found: the source (None when adopting), our image from an earlier run (to
-    adopt), and lines worth showing (a backup still being made; what adoption will change)."""
+    adopt), images of the backup still being deleted (to wait for), and lines worth showing (a
+    backup still being made; what adoption will change)."""
 
     source: Source | None
     ours: Found | None
     notes: tuple[str, ...] = ()
+    going: tuple[str, ...] = ()
 
 
 async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | None, say: Say) -> Preflight:
@@ -76,8 +82,12 @@ async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | N
         )
     check_whole_ecs(backup)
     volumes = await check_disks(api, backup)
-    ours = await existing_image(api, spec, backup)
-    return Preflight(Source(backup, volumes), ours, notes)
+    found = await existing_image(api, spec, backup)
+    if found.going:
+        notes += (
+            f"image {', '.join(found.going)} of this backup is being deleted; `pulumi up` waits for it",
+        )
+    return Preflight(Source(backup, volumes), found.ours, notes, found.going)
 
 
 async def read_backup(
@@ -161,31 +171,37 @@ async def check_disks(api: HuaweiClient, backup: Backup) -> dict[str, Volume | N
     return volumes
 
 
-async def scan(api: HuaweiClient, spec: ImageSpec, skip: Collection[str] = ()) -> Scan:
-    """The backup's full-ECS images, split into ours (marker tag) and others.
+async def scan(api: HuaweiClient, backup_id: str, marker: str, skip: Collection[str] = ()) -> Scan:
+    """The backup's full-ECS images, split into ours (marker tag), those being deleted and others.
 
     One list request (one page per 500 images); tags are read only for candidates made from this
     backup, except those in `skip` (already known not to be ours)."""
     ours: Found | None = None
     others: list[str] = []
-    for image in await api.list_whole_images(spec.backup_id):
+    going: list[str] = []
+    ours_going: list[str] = []
+    for image in await api.list_whole_images(backup_id):
         if image.id in skip:
             others.append(image.id)
             continue
         tags = await api.list_image_tags(image.id)
-        if tags.get(MARKER_TAG_KEY) == spec.marker:
+        if tags.get(MARKER_TAG_KEY) == marker:
             ours = Found(image, tags)
+        elif tags.get(MARKER_TAG_KEY, "").startswith(DELETING_PREFIX):
+            going.append(image.id)
+            if tags[MARKER_TAG_KEY] == DELETING_PREFIX + marker:
+                ours_going.append(image.id)
         else:
             others.append(image.id)
-    return Scan(ours, tuple(others))
+    return Scan(ours, tuple(others), tuple(going), tuple(ours_going))
 
 
-async def existing_image(api: HuaweiClient, spec: ImageSpec, backup: Backup) -> Found | None:
-    """Our image from an interrupted run (to adopt), or None; another image of the backup breaks
-    the one-image rule."""
-    found = await scan(api, spec)
+async def existing_image(api: HuaweiClient, spec: ImageSpec, backup: Backup) -> Scan:
+    """The backup's images: ours from an interrupted run (to adopt) and those being deleted (to wait
+    for); another image of the backup breaks the one-image rule."""
+    found = await scan(api, spec.backup_id, spec.marker)
     others = list(found.others)
-    listed = set(others) | ({found.ours.image.id} if found.ours else set())
+    listed = set(others) | set(found.going) | ({found.ours.image.id} if found.ours else set())
     for image_id in backup.os_image_ids:  # the backup's own link to its image (extend_info.os_images_data)
         if image_id not in listed and await api.get_image(image_id) is not None:
             others.append(image_id)
@@ -195,7 +211,7 @@ async def existing_image(api: HuaweiClient, spec: ImageSpec, backup: Backup) -> 
             f"{', '.join(sorted(others))}, and a backup can be used to create only one full-ECS image",
             "to manage that image here, set adopt_image_id to its id; otherwise choose another backup",
         )
-    return found.ours
+    return found
 
 
 async def adoption_target(api: HuaweiClient, spec: ImageSpec) -> tuple[Image, dict[str, str]]:

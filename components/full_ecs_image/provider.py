@@ -15,56 +15,28 @@ The provider host runs up to 4 verbs at once on threads. Each verb runs its own 
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
-import sys
 import time
-from collections.abc import Coroutine, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
-import httpx
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import creation, lifecycle, plan
 from .client import HuaweiClient
+from .cloud_provider import CloudProvider, say
 from .errors import (
-    DEBUG_ENV,
-    LOG,
     FullEcsImageError,
     InputValidationError,
     PreflightError,
-    SettingsError,
     for_host,
     unexpected,
 )
-from .polling import Timing
 from .preflight import preflight
 from .rules import format_problems, is_unresolved
 from .schema import OUTPUT_FIELDS, ImageSpec, spec_of, validate_known_fields
-from .settings import NAMESPACE, Settings, load_settings
-from .watchdog import watch_engine
 
 PROVIDER_KEY = "__provider"
-T = TypeVar("T")
-
-
-def say(message: str) -> None:
-    """One progress line; the engine shows the provider's stdout as info diagnostics (Pulumi >= 3.146).
-
-    One write per line: up to 4 verbs run on threads, and print() writes text and newline apart."""
-    sys.stdout.write(message + "\n")
-    sys.stdout.flush()
 
 
 @contextmanager
@@ -99,54 +71,8 @@ def _would_create(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     return not olds or olds.get("backup_id") != news.get("backup_id")
 
 
-class FullEcsImageProvider(ResourceProvider):
+class FullEcsImageProvider(CloudProvider):
     """Creates, reads, updates and deletes one IMS full-ECS image made from a CSBS or CBR backup."""
-
-    # Set by configure() in the provider process only; class-level defaults, nothing to pickle.
-    settings: Settings | None = None
-    settings_error: SettingsError | None = None
-    timing: Timing = Timing()
-    transport: httpx.AsyncBaseTransport | None = None
-    """Tests run the simulator in-process through this; None = the network."""
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Pulumi pickles this object into state; what configure() added (settings with credentials)
-        # belongs to the provider process only, so even a configured instance pickles empty.
-        return {}
-
-    def configure(self, req: ConfigureRequest) -> None:
-        # The host reports traceback.format_exc(); with limit 0 that is our one line (errors.for_host).
-        sys.tracebacklimit = 0
-        watch_engine()  # this process must not outlive a killed engine
-        if os.environ.get(DEBUG_ENV) and not LOG.handlers:
-            LOG.addHandler(logging.StreamHandler(sys.stderr))
-            LOG.setLevel(logging.DEBUG)
-        try:
-            self.settings = load_settings(lambda key: req.config.get(f"{NAMESPACE}:{key}"), os.environ)
-            self.settings_error = None
-        except SettingsError as error:
-            self.settings, self.settings_error = None, error
-
-    def _client(self, props: Mapping[str, Any], deadline: float | None = None) -> HuaweiClient:
-        if self.settings is None:
-            raise self.settings_error or SettingsError(
-                "the provider was not configured", verb="configuring", subject="full-ECS image provider"
-            )
-        scoped = self.settings.scoped(region=props.get("region"), project_id=props.get("project_id"))
-        return HuaweiClient(
-            scoped, timing=self.timing, deadline=deadline, transport=self.transport, on_retry=say
-        )
-
-    @staticmethod
-    def _run(work: Coroutine[Any, Any, T]) -> T:
-        """Runs a verb's coroutine on a loop of its own, leaving the thread's current loop alone
-        (the host's worker threads have none; a test's main thread may)."""
-        loop = asyncio.new_event_loop()
-        try:
-            return loop.run_until_complete(work)
-        finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
 
     # ------------------------------------------------------------------ check / diff
 
@@ -250,8 +176,10 @@ class FullEcsImageProvider(ResourceProvider):
             self._run(self._delete(id_, props, label))
 
     async def _delete(self, id_: str, props: dict[str, Any], label: str) -> None:
-        deadline = lifecycle.deadline_in(self.timing.delete)
-        async with self._client(props, deadline) as api:
-            line = lambda text: say(f"{label}: {text}")  # noqa: E731
-            if not await lifecycle.delete_and_wait(api, id_, deadline=deadline, say=line):
+        """Starts the deletion and returns: the resource's deletion barrier (barrier.py), deleted
+        right after, waits until IMS no longer lists the image, without holding a provider slot."""
+        async with self._client(props, lifecycle.deadline_in(self.timing.delete)) as api:
+            if await lifecycle.start_delete(api, id_, str(props.get("marker") or "")):
+                say(f"{label}: deletion started; waiting for IMS to finish it")
+            else:
                 say(f"{label} was already gone")

@@ -16,6 +16,9 @@ from pulumi.output import Unknown
 from pydantic import AfterValidator, Field, ValidationError
 
 MARKER_TAG_KEY = "managed-by-pulumi-full-ecs-image"
+DELETING_PREFIX = "deleting-"
+"""The marker tag's value becomes "deleting-<marker>" right before the image is deleted: whoever
+scans the backup's images then waits for it to go instead of adopting it or refusing the backup."""
 """Image tag key this component sets on every image it creates or adopts (a contract with the simulator)."""
 
 MAX_IMAGE_TAGS = 10

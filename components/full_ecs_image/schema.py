@@ -79,22 +79,19 @@ class ImageSpec(BaseModel):
 
 def cross_field_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(field, rule) for each broken rule between fields whose values are known."""
-    found: list[tuple[str, str]] = []
     min_ram, max_ram = values.get("min_ram"), values.get("max_ram")
-    if (
-        isinstance(min_ram, int)
-        and isinstance(max_ram, int)
-        and (problem := ram_range_problem(min_ram, max_ram))
-    ):
-        found.append(("min_ram", problem))
     source, projects = values.get("source"), values.get("share_with_project_ids")
-    if (
-        isinstance(source, str)
-        and isinstance(projects, list)
-        and (problem := share_problem(source, projects))
-    ):
-        found.append(("share_with_project_ids", problem))
-    return found
+    checks = [
+        (
+            "min_ram",
+            isinstance(min_ram, int) and isinstance(max_ram, int) and ram_range_problem(min_ram, max_ram),
+        ),
+        (
+            "share_with_project_ids",
+            isinstance(source, str) and isinstance(projects, list) and share_problem(source, projects),
+        ),
+    ]
+    return [(field, problem) for field, problem in checks if isinstance(problem, str)]
 
 
 class ImageOutputs(BaseModel):

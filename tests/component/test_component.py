@@ -31,6 +31,7 @@ def run(program: Callable[[], pulumi.Output[Any]]) -> None:
 
 
 DYNAMIC_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
+BARRIER_TYPE = "pulumi-python:dynamic/hwc-ims:ImageGone"
 ECS_TYPE = "huaweicloud:Ecs/instance:Instance"
 SUBNET = "d0000000-0000-4000-8000-000000000001"
 
@@ -91,6 +92,12 @@ class EchoMocks(pulumi.runtime.Mocks):
         return {}, None
 
 
+def image_args(mocks: EchoMocks | CloudBackedMocks) -> pulumi.runtime.MockResourceArgs:
+    """The registration of the image's dynamic resource."""
+    [registered] = [r for r in mocks.registered if r.typ == DYNAMIC_TYPE]
+    return registered
+
+
 def outputs_of(image: FullEcsImage) -> pulumi.Output[list[Any]]:
     return pulumi.Output.all(
         image.image_id, image.status, image.min_disk, image.os_version, image.data_disks, image.backup_id
@@ -111,7 +118,7 @@ def test_under_mocks_that_echo_inputs_nothing_calls_the_cloud(sim: RunningSimula
     assert sim.control.calls() == {}
     # The outputs are the mock's: it echoed the inputs, so only backup_id is known.
     assert seen == [None, None, None, None, [], seed.BACKUP_AVAILABLE]
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
+    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, BARRIER_TYPE, DYNAMIC_TYPE]
 
 
 @pytest.mark.usefixtures("program_config")
@@ -173,7 +180,7 @@ def test_output_inputs_are_left_to_check() -> None:
         return image.backup_id
 
     run(check)  # "x" is not a UUID, but as an Output it is the provider's check() that rejects it
-    dynamic = mocks.registered[1]
+    dynamic = image_args(mocks)
     assert dynamic.inputs["backup_id"] == "x"  # passed through, not rejected at construction
     inputs = {k: v for k, v in dynamic.inputs.items() if k != "__provider"}
     failures = FullEcsImageProvider().check({}, inputs).failures
@@ -252,7 +259,7 @@ def test_no_servers_and_no_share_means_no_children_but_the_image() -> None:
     mocks = EchoMocks(IMAGE_OUTPUTS)
     use_mocks(mocks, preview=False)
     run(lambda: FullEcsImage("web", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="n")).server_ids)
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
+    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, BARRIER_TYPE, DYNAMIC_TYPE]
 
 
 def test_sharing_a_csbs_image_is_refused_at_construction() -> None:
@@ -281,7 +288,7 @@ def test_sharing_given_as_outputs_is_refused_by_check() -> None:
             ).backup_id
         )
     )
-    inputs = {k: v for k, v in mocks.registered[1].inputs.items() if k != "__provider"}
+    inputs = {k: v for k, v in image_args(mocks).inputs.items() if k != "__provider"}
     failures = FullEcsImageProvider().check({}, inputs).failures
     assert [f.property for f in failures] == ["share_with_project_ids"]
     assert "only full-ECS images made from CBR backups can be shared" in failures[0].reason
@@ -328,9 +335,9 @@ def test_example_stack_program_registers_one_component(sim: RunningSimulator) ->
         run(lambda: pulumi.Output.from_input(runpy.run_path(str(program))["image"].backup_id))
     finally:
         pulumi.runtime.set_all_config({})
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, DYNAMIC_TYPE]
-    assert mocks.registered[1].inputs["tags"] == {"env": "prod"}
-    assert "create_timeout_minutes" not in mocks.registered[1].inputs  # unset: check() fills 30
+    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, BARRIER_TYPE, DYNAMIC_TYPE]
+    assert image_args(mocks).inputs["tags"] == {"env": "prod"}
+    assert "create_timeout_minutes" not in image_args(mocks).inputs  # unset: check() fills 30
     assert sim.control.calls() == {}
 
 

@@ -467,4 +467,8 @@ def test_one_provider_serves_four_threads_at_once(
     assert len({image_id for image_id, _, _ in results}) == len(backups)
     assert [backup for _, backup, _ in results] == backups
     assert [left for _, _, left in results] == [False] * len(backups)
-    assert sim.control.mutating_calls() == {"ims.create_whole_image": 4, "ims.delete_image": 4}
+    assert sim.control.mutating_calls() == {
+        "ims.create_whole_image": 4,
+        "ims.batch_image_tags": 4,  # each image marked "deleting-" before its DELETE
+        "ims.delete_image": 4,
+    }
