@@ -1,10 +1,15 @@
-"""Example stack: one full-ECS image from a CSBS backup, every input from stack config.
+"""Example stack: one full-ECS image from a CSBS (or CBR) backup, and new ECSs from it; every input from
+stack config.
 
 Copy this file into your own stack. Config (project namespace `full-ecs-image`):
-  backupId (required)       the CSBS backup (checkpoint item) id
-  imageName (required)      the image name
-  description, tags (object), minRam, maxRam, adoptImageId, createTimeoutMinutes (optional)
-  servers (optional list)   NEW ECSs from the image; needs the pulumi-huaweicloud plugin
+  backupId (required)         the backup id: a CSBS backup (checkpoint item), or a CBR backup with source=cbr
+  imageName (required)        the image name
+  source                      csbs (default) or cbr
+  description, tags (object), minRam, maxRam, adoptImageId, createTimeoutMinutes
+  shareWithProjectIds (list)  projects to share the image with (CBR-sourced images only)
+  servers (list of objects)   NEW ECSs from the image: name, flavor_id, networks, ... (any
+                              pulumi_huaweicloud.ecs.InstanceArgs input), data_disks overrides;
+                              needs the pulumi-huaweicloud plugin
 Credentials and endpoints: huaweicloud:region, huaweicloud:accessKey, huaweicloud:secretKey (secret),
 huaweicloud:projectId, huaweicloud:endpoints; or HW_REGION_NAME, HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID.
 """
@@ -25,12 +30,14 @@ image = FullEcsImage(
     FullEcsImageArgs(
         backup_id=config.require("backupId"),
         name=config.require("imageName"),
+        source=config.get("source"),
         description=config.get("description"),
         tags=config.get_object("tags"),
         min_ram=config.get_int("minRam"),
         max_ram=config.get_int("maxRam"),
         adopt_image_id=config.get("adoptImageId"),
         create_timeout_minutes=config.get_int("createTimeoutMinutes"),  # unset: the default (30)
+        share_with_project_ids=config.get_object("shareWithProjectIds"),
         servers=servers,
     ),
 )
@@ -42,3 +49,5 @@ pulumi.export("os_version", image.os_version)
 pulumi.export("data_disks", image.data_disks)
 pulumi.export("backup_id", image.backup_id)
 pulumi.export("source_server_id", image.source_server_id)
+pulumi.export("server_ids", image.server_ids)
+pulumi.export("server_private_ips", image.server_private_ips)

@@ -6,7 +6,8 @@
 Everything the demo writes lives in `.demo/` (ignored by git), except the stack settings file
 `Pulumi.local.yaml` that the Pulumi CLI keeps next to `Pulumi.yaml` (removed again by `destroy`):
 - `.demo/state/`: the local file backend (PULUMI_BACKEND_URL=file://...), so no Pulumi Cloud login;
-- `.demo/home/`: PULUMI_HOME (plugin cache, workspace settings);
+- `.demo/home/`: PULUMI_HOME (plugin cache, workspace settings), with the STAND-IN huaweicloud
+  resource plugin (tools/huaweicloud-standin) installed, since the real one cannot be downloaded here;
 - `.demo/simulator.json`, `.log`, `.pid`, `.url`: the simulator's state, output and process.
 The commands are printed as they run, so each step can be repeated by hand (see README).
 """
@@ -38,6 +39,17 @@ DEMO_JOB_SECONDS = 4.0
 # Every service the component calls; the simulator serves all of them on one base URL.
 SERVICES = ("ims", "csbs", "cbr", "ecs", "evs")
 DEMO_IMAGE_NAME = "demo-full-ecs-image"
+# One NEW ECS from the image. The subnet and VPC ids are made up: the simulator has no VPC service.
+DEMO_SUBNET_ID = "d0000000-0000-4000-8000-000000000001"
+DEMO_VPC_ID = "d0000000-0000-4000-8000-0000000000aa"
+DEMO_SERVERS = [
+    {
+        "name": "demo-ecs-1",
+        "flavor_id": "s6.large.2",
+        "availability_zone": f"{SIM_REGION}a",
+        "networks": [{"uuid": DEMO_SUBNET_ID}],
+    }
+]
 SIM_START_TIMEOUT_SECONDS = 30.0
 
 
@@ -64,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def demo_up() -> None:
     env = pulumi_env(bootstrap_engine())
+    install_standin_plugin(env)
     url = ensure_simulator()
     select_or_create_stack(env)
     configure_stack(env, url)
@@ -72,6 +85,7 @@ def demo_up() -> None:
     outputs = json.loads(pulumi(env, "stack", "output", "--json", capture=True))
     for key in sorted(outputs):
         print(f"    {key}: {json.dumps(outputs[key])}")
+    print_servers(url, outputs.get("server_ids") or [])
     print(
         f"\nThe image lives in the local simulator at {url} (state in .demo/simulator.json)."
         "\nRun `make demo` again: the second `pulumi up` finds nothing to change; your own changes to"
@@ -82,6 +96,7 @@ def demo_up() -> None:
 
 def demo_destroy() -> None:
     env = pulumi_env(bootstrap_engine())
+    install_standin_plugin(env)
     if stack_exists(env):
         # Destroy talks to the "cloud", so the simulator must run; its port may differ from last time.
         url = ensure_simulator()
@@ -95,6 +110,40 @@ def demo_destroy() -> None:
         print(f"==> no stack `{STACK}` in .demo/state: nothing to destroy")
     stop_simulator()
     print("==> demo torn down (.demo/ keeps the empty backend and the simulator state file)")
+
+
+def install_standin_plugin(env: dict[str, str]) -> None:
+    """The STAND-IN huaweicloud plugin v0.0.12 (demo and tests only) into the demo's PULUMI_HOME: the
+    real pulumi-huaweicloud plugin cannot be downloaded here (see tools/huaweicloud-standin/README.md)."""
+    result = subprocess.run(
+        [str(REPO / "scripts" / "install-standin-plugin.sh"), env["PULUMI_HOME"]],
+        env={**env, "PYTHON": sys.executable},
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DemoError("installing the stand-in huaweicloud plugin failed (see the message above)")
+
+
+def print_servers(url: str, server_ids: list[str]) -> None:
+    """Each new ECS and its disks, as the simulator restored them from the image."""
+    from simulator.testing import SimulatorControl
+
+    control = SimulatorControl(url)
+    try:
+        volumes = {v["id"]: v for v in control.volumes()}
+        for server in (s for s in control.servers() if s["id"] in server_ids):
+            print(
+                f"\n==> new ECS {server['name']} ({server['id']}), {server['status']}, made from the image:"
+            )
+            for attached in server["os-extended-volumes:volumes_attached"]:
+                volume = volumes[attached["id"]]
+                kind = "system disk" if attached["bootIndex"] == "0" else "data disk  "
+                print(
+                    f"    {kind} {volume['id']}: {volume['size']} GB {volume['volume_type']} ({attached['device']})"
+                )
+    finally:
+        control.close()
 
 
 def bootstrap_engine() -> Path:
@@ -121,6 +170,8 @@ def pulumi_env(bin_dir: Path, root: Path = DEMO, passphrase: str = DEMO_PASSPHRA
             "PULUMI_CONFIG_PASSPHRASE": passphrase,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            # The stand-in plugin's VPC id for ECS creates (the simulator has no VPC service).
+            "HWC_STANDIN_VPC_ID": DEMO_VPC_ID,
         }
     )
     # The stack config is the only credential source the demo should use.
@@ -183,6 +234,7 @@ def configure_stack(env: dict[str, str], url: str) -> None:
         "huaweicloud:projectId": SIM_PROJECT_ID,
         "full-ecs-image:backupId": BACKUP_AVAILABLE,
         "full-ecs-image:imageName": DEMO_IMAGE_NAME,
+        "full-ecs-image:servers": json.dumps(DEMO_SERVERS),
     }
     for key, value in defaults.items():
         if not config_is_set(env, key):

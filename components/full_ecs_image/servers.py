@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,10 +28,20 @@ OWN_FIELDS = frozenset({"image_id", "image_name"})
 """InstanceArgs fields the component sets itself: a server always boots from this image."""
 
 
+def _huaweicloud() -> Any:
+    """pulumi_huaweicloud, imported only when servers or sharing are used. Its 0.0.12 imports the
+    deprecated pkg_resources, which would print a UserWarning on every `pulumi up`."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        import pulumi_huaweicloud
+
+    return pulumi_huaweicloud
+
+
 @functools.cache
 def instance_fields() -> frozenset[str]:
     """The input names of pulumi_huaweicloud.ecs.InstanceArgs (imported only when servers are used)."""
-    from pulumi_huaweicloud import ecs
+    ecs = _huaweicloud().ecs
 
     return frozenset(inspect.signature(ecs.InstanceArgs.__init__).parameters) - {"__self__", "self"}
 
@@ -149,7 +160,7 @@ def new_server(
 ) -> pulumi.CustomResource:
     """A NEW ECS from the waited image (image_id resolves only once the image is active). A new image
     means new servers (replace_on_changes), never an OS change of existing ones."""
-    from pulumi_huaweicloud import ecs  # imported only when servers are declared
+    ecs = _huaweicloud().ecs
 
     image_id, min_disk, data_disks = image
     disks = data_disks.apply(
@@ -168,11 +179,12 @@ def new_server(
         system_disk_size=system_size,
         data_disks=disks,
     )
-    return ecs.Instance(
+    instance: pulumi.CustomResource = ecs.Instance(
         f"{name}-{server.name}",
         args,
         opts=pulumi.ResourceOptions(parent=component, depends_on=depends_on, replace_on_changes=["image_id"]),
     )
+    return instance
 
 
 def image_share(
@@ -182,10 +194,11 @@ def image_share(
     projects: pulumi.Input[Sequence[pulumi.Input[str]]],
 ) -> pulumi.CustomResource:
     """Shares the active image with other projects (only CBR-sourced images can be shared)."""
-    from pulumi_huaweicloud import ims
+    ims = _huaweicloud().ims
 
-    return ims.ImageShare(
+    share: pulumi.CustomResource = ims.ImageShare(
         f"{name}-share",
         ims.ImageShareArgs(source_image_id=image_id, target_project_ids=projects),
         opts=pulumi.ResourceOptions(parent=component, replace_on_changes=["source_image_id"]),
     )
+    return share
