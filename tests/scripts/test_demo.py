@@ -18,7 +18,12 @@ def test_a_rerun_keeps_the_users_backup_and_name_and_only_follows_the_simulator_
     already = {"full-ecs-image:backupId", "full-ecs-image:imageName", "huaweicloud:secretKey"}
     commands: list[tuple[str, ...]] = []
     monkeypatch.setattr(demo, "config_is_set", lambda _env, key: key in already)
-    monkeypatch.setattr(demo, "pulumi", lambda _env, *args, **_kw: commands.append(args) or "")
+
+    def record(_env: object, *args: str, **_options: object) -> str:
+        commands.append(args)
+        return ""
+
+    monkeypatch.setattr(demo, "pulumi", record)
 
     demo.configure_stack({}, "http://127.0.0.1:1234")
 
