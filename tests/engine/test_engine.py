@@ -182,7 +182,7 @@ def test_another_backup_replaces_the_image(engine: EngineStack) -> None:
     engine.set("backupId", BACKUP_TWO_DATA_DISKS)
     result = engine.stack.up()
 
-    assert changes(result).get("replace", 0) == 1
+    assert changes(result).get("replace", 0) == 2  # the image and its deletion barrier
     new_image = only_made_image(engine)  # the old image is gone
     assert new_image["id"] != old_id
     assert engine.outputs()["image_id"] == new_image["id"]
