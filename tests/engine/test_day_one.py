@@ -152,3 +152,12 @@ def test_verbose_engine_logs_show_keys_kept_in_stack_config(engine: EngineStack)
     result = engine.cli("preview", "-v=11", "--logtostderr", check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert engine.sim.secret_key in result.stderr
+
+
+def test_a_stack_without_any_config_names_the_missing_key(engine: EngineStack) -> None:
+    engine.stack.remove_all_config(list(engine.stack.get_all_config()))
+
+    output = failed_preview(engine)
+
+    assert "Missing required configuration variable 'engine-test:backupId'" in output
+    assert "NoneType" not in output

@@ -241,7 +241,12 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	if err := tc.ValidateVenv(ctx); err != nil {
 		return nil, fmt.Errorf("error checking the virtualenv: %w (run `make venv` in the repository)", err)
 	}
-	configJSON, err := json.Marshal(req.GetConfig())
+	config := req.GetConfig()
+	if config == nil {
+		// A stack without any config: "{}", not "null" (the exec script iterates over the object).
+		config = map[string]string{}
+	}
+	configJSON, err := json.Marshal(config)
 	if err != nil {
 		return nil, fmt.Errorf("error encoding the stack config: %w", err)
 	}
