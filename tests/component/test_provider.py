@@ -472,3 +472,24 @@ def test_one_provider_serves_four_threads_at_once(
         "ims.batch_image_tags": 4,  # each image marked "deleting-" before its DELETE
         "ims.delete_image": 4,
     }
+
+
+def test_each_retry_is_a_progress_line(
+    sim: RunningSimulator, provider: FullEcsImageProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sim.control.inject_fault("throttle", route="csbs.show_checkpoint_item", count=2)
+    provider.create(image_props(seed.BACKUP_AVAILABLE))
+    retries = [line for line in capsys.readouterr().out.splitlines() if "; retry " in line]
+    assert len(retries) == 2
+    assert retries[0].startswith("CSBS get backup at ")
+    assert "HTTP 429 APIG.0308" in retries[0]
+
+
+def test_the_create_request_is_not_resent_after_an_answer_that_leaves_it_open(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    # A 503 may come after IMS acted on the request: no blind resend; the marker scan decides.
+    sim.control.inject_fault("error", route="ims.create_whole_image", status=503, count=1)
+    with pytest.raises(FullEcsImageError, match="returned HTTP 503"):
+        provider.create(image_props(seed.BACKUP_AVAILABLE))
+    assert sim.control.calls()["ims.create_whole_image"] == 1
