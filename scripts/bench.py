@@ -500,8 +500,9 @@ def run_rate_limited(
 ) -> dict[str, Any]:
     """`pulumi up` and `destroy` of N images while the simulator refuses more than R requests per second.
 
-    Failures are counted, not raised: images not active after `up`, images left after `destroy`
-    (then the limit is lifted and the stack destroyed again, so the run ends clean)."""
+    Failures are counted, not raised: failed operations (error messages), images not active after
+    `up`, images left after `destroy` (then the limit is lifted and the stack destroyed again, so the
+    run ends clean)."""
     count, per_second = options.images, options.rate_limit
     backup_ids = write_simulator_state(BENCH / "simulator-rate.json", backup_count)
     stack = f"bench-{count}-rate-limited"
@@ -514,10 +515,12 @@ def run_rate_limited(
         up_seconds = time.monotonic() - started
         up_calls: dict[str, int] = control.calls()
         up_output = up.stdout + up.stderr
-        active = [i for i in bench_images(control) if i["status"] == "active"]
-        failures = count - len(active)
+        not_active = count - len([i for i in bench_images(control) if i["status"] == "active"])
+        up_errors = report.error_lines(up_output) if (up.returncode or not_active) else []
+        failures = report.failures(up_errors, up.returncode)
         print(
-            f"    up: {up_seconds:.1f} s, exit code {up.returncode}, {failures} failed; destroy...",
+            f"    up: {up_seconds:.1f} s, exit code {up.returncode}, {failures} failed, "
+            f"{not_active} not active; destroy...",
             flush=True,
         )
 
@@ -530,6 +533,7 @@ def run_rate_limited(
         destroy_calls: dict[str, int] = control.calls()
         destroy_output = destroy.stdout + destroy.stderr
         left = bench_images(control)
+        destroy_errors = report.error_lines(destroy_output) if (destroy.returncode or left) else []
         print(
             f"    destroy: {destroy_seconds:.1f} s, exit code {destroy.returncode}, {len(left)} left",
             flush=True,
@@ -545,6 +549,7 @@ def run_rate_limited(
         "per_second": per_second,
         "images": count,
         "failures": failures,
+        "images_not_active": not_active,
         "up_seconds": round(up_seconds, 2),
         "ratio": report.ratio(up_seconds, unlimited["up_seconds"]) if unlimited else None,
         "ratio_basis": f"the unlimited `pulumi up` of {count} images in this run",
@@ -553,13 +558,14 @@ def run_rate_limited(
         "requests_per_image": report.per_image(up_total, count),
         "up_calls": dict(sorted(up_calls.items())),
         "floor_seconds": round(sum(unlimited["up_calls"].values()) / per_second, 1) if unlimited else None,
-        "error_lines": report.error_lines(up_output) if (up.returncode or failures) else [],
+        "error_lines": up_errors,
         "destroy_seconds": round(destroy_seconds, 2),
         "destroy_exit_code": destroy.returncode,
-        "destroy_failures": len(left) if left else (1 if destroy.returncode else 0),
+        "destroy_failures": report.failures(destroy_errors, destroy.returncode),
+        "images_left": len(left),
         "destroy_throttled_retries": report.count_retries(destroy_output),
         "destroy_calls": dict(sorted(destroy_calls.items())),
-        "destroy_error_lines": report.error_lines(destroy_output) if (destroy.returncode or left) else [],
+        "destroy_error_lines": destroy_errors,
     }
     return summary
 

@@ -151,6 +151,7 @@ def wait_goals(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 _RETRY = re.compile(r"; retry \d+ in \d")
 _ERROR = re.compile(r"\berror: (.+)$")
 _GENERIC_ERRORS = ("update failed", "preview failed")
+_CONSEQUENCE = "an unhandled error occurred"
 
 
 def diagnostics(output: str) -> list[str]:
@@ -182,6 +183,13 @@ def error_lines(output: str, limit: int = 20) -> list[str]:
         if message and message not in _GENERIC_ERRORS:
             seen.setdefault(message, None)
     return list(seen)[:limit]
+
+
+def failures(messages: Sequence[str], exit_code: int) -> int:
+    """Failed operations: the error messages other than the engine's consequence "an unhandled error
+    occurred" (the program exiting after one of them); at least 1 when the command failed."""
+    own = [m for m in messages if not m.startswith(_CONSEQUENCE)]
+    return max(len(own), 1 if exit_code else 0)
 
 
 # ---- the table ----------------------------------------------------------------------------------
@@ -285,6 +293,7 @@ def _rate_limited_rows(limited: Mapping[str, Any] | None) -> list[tuple[str, ...
         return []
     label = f"{limited['per_second']:g} req/s"
     failures, retries = limited["failures"], limited.get("throttled_retries", 0)
+    not_active = limited.get("images_not_active", 0)
     rows = [
         _row(
             f"up at {label}",
@@ -293,7 +302,7 @@ def _rate_limited_rows(limited: Mapping[str, Any] | None) -> list[tuple[str, ...
             limited["ratio"],
             limited.get("requests_per_image"),
             "0 failures",
-            f"{_verdict(failures == 0)} ({failures} failed, {retries} retries)",
+            f"{_verdict(failures == 0)} ({failures} failed, {not_active} not active, {retries} retries)",
         )
     ]
     if limited.get("destroy_seconds") is not None:

@@ -171,6 +171,14 @@ def test_count_retries_reads_each_message_once_from_the_diagnostics() -> None:
     assert report.count_retries("a; retry 1 in 0.5s\nb; retry 2 in 1.0s\n") == 2  # no Diagnostics
 
 
+def test_failures_count_own_errors_not_the_programs_exit() -> None:
+    exited = "an unhandled error occurred: program exited with non-zero exit code: 1"
+    assert report.failures(["error with full-ECS image: HTTP 429", exited], 1) == 1
+    assert report.failures([exited], 1) == 1  # the command failed: at least one
+    assert report.failures(["a", "b"], 1) == 2
+    assert report.failures([], 0) == 0
+
+
 def test_error_lines_are_distinct_messages_without_the_summary() -> None:
     assert report.error_lines(OUTPUT) == ["error waiting for X: HTTP 404 IMG.0144"]
     assert report.error_lines("error: a\nerror: b\nerror: c\n", limit=2) == ["a", "b"]
@@ -229,7 +237,7 @@ def test_table_rows_cover_every_measurement_with_its_verdict() -> None:
         "4.47",
         "21.5",
         "0 failures",
-        "meets (0 failed, 37 retries)",
+        "meets (0 failed, 0 not active, 37 retries)",
     )
     assert rows[("destroy at 10 req/s", "50")][-1] == "MISSES (1 failed)"
     assert rows[("wait 60 s job: ours", "1")][2:] == (
