@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from components.full_ecs_image import plan
@@ -33,8 +34,7 @@ def image(**raw: Any) -> Image:
 
 def test_marker_is_32_hex_and_distinct_per_resource() -> None:
     a = marker_for("proj", "dev", "web")
-    assert len(a) == 32
-    assert int(a, 16) >= 0
+    assert re.fullmatch(r"[0-9a-f]{32}", a)
     assert a != marker_for("proj", "prod", "web")
     assert a != marker_for("proj", "dev", "db")
     assert a == marker_for("proj", "dev", "web")

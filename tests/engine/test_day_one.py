@@ -129,7 +129,7 @@ def test_retain_on_delete_on_the_component_keeps_the_image_on_destroy(engine: En
 def test_custom_timeouts_create_sets_the_create_budget(engine: EngineStack) -> None:
     engine.set("createTimeout", "2h30m")
     preview = engine.stack.preview()
-    assert planned(preview).get("create", 0) >= 2
+    assert planned(preview) == {"create": 4}
     engine.stack.up()
     (entry,) = engine.resource_state(RESOURCE_TYPE)
     assert entry["outputs"]["create_timeout_minutes"] == 150
