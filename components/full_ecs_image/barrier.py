@@ -19,10 +19,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, Resource
 
-from .cloud_provider import CloudProvider, say
+from .cloud_provider import CloudProvider, reported, say
 from .lifecycle import deadline_in, wait_gone
 from .preflight import scan
-from .provider import reported
 
 BARRIER_FIELDS = ("backup_id", "source", "marker", "region", "project_id")
 """What identifies the images to wait for; a change replaces the barrier (the old one then waits)."""

@@ -11,14 +11,15 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import httpx
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from .client import HuaweiClient
-from .errors import DEBUG_ENV, LOG, SettingsError
+from .errors import DEBUG_ENV, LOG, FullEcsImageError, SettingsError, for_host, unexpected
 from .polling import Timing
 from .settings import NAMESPACE, Settings, load_settings
 from .watchdog import watch_engine
@@ -32,6 +33,18 @@ def say(message: str) -> None:
     One write per line: up to 4 verbs run on threads, and print() writes text and newline apart."""
     sys.stdout.write(message + "\n")
     sys.stdout.flush()
+
+
+@contextmanager
+def reported(verb: str, subject: str) -> Iterator[None]:
+    """Every error leaves a verb as one line, `error <verb> <subject>: <cause>. <what to do>`;
+    an unexpected one's traceback goes to the debug log only."""
+    try:
+        yield
+    except FullEcsImageError as error:
+        raise for_host(error.in_context(verb, subject)) from None
+    except Exception as error:
+        raise for_host(unexpected(error, verb, subject)) from None
 
 
 class CloudProvider(ResourceProvider):

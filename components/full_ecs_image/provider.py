@@ -16,39 +16,24 @@ The provider host runs up to 4 verbs at once on threads. Each verb runs its own 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from . import creation, lifecycle, plan
 from .client import HuaweiClient
-from .cloud_provider import CloudProvider, say
+from .cloud_provider import CloudProvider, reported, say
 from .errors import (
     FullEcsImageError,
     InputValidationError,
     PreflightError,
-    for_host,
-    unexpected,
 )
 from .preflight import preflight
 from .rules import format_problems, is_unresolved
 from .schema import OUTPUT_FIELDS, ImageSpec, spec_of, validate_known_fields
 
 PROVIDER_KEY = "__provider"
-
-
-@contextmanager
-def reported(verb: str, subject: str) -> Iterator[None]:
-    """Every error leaves a verb as one line, `error <verb> <subject>: <cause>. <what to do>`;
-    an unexpected one's traceback goes to the debug log only."""
-    try:
-        yield
-    except FullEcsImageError as error:
-        raise for_host(error.in_context(verb, subject)) from None
-    except Exception as error:
-        raise for_host(unexpected(error, verb, subject)) from None
 
 
 def _subject(props: Mapping[str, Any], image_id: str | None = None) -> str:
