@@ -158,9 +158,9 @@ def parse_args(argv: list[str] | None) -> Options:
     add(
         "--wait-scaled-seconds",
         type=float,
-        default=env_float("BENCH_WAIT_SCALED_SECONDS", "12"),
+        default=env_float("BENCH_WAIT_SCALED_SECONDS", "20"),
         help="longest real time of one wait-part job; longer jobs are scaled down "
-        "(env BENCH_WAIT_SCALED_SECONDS; default 12)",
+        "(env BENCH_WAIT_SCALED_SECONDS; default 20)",
     )
     add(
         "--parts",
