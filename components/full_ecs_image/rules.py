@@ -39,7 +39,7 @@ _VOLUME_TYPES = ("SATA", "SAS", "SSD", "GPSSD", "ESSD", "GPSSD2", "ESSD2")
 
 
 def _image_name(value: str) -> str:
-    if not _NAME_RE.match(value) or value != value.strip(" "):
+    if not _NAME_RE.fullmatch(value) or value != value.strip(" "):
         raise ValueError(
             "must be 1-128 characters of letters, digits, spaces, '-', '.' or '_' "
             "and must not start or end with a space"
@@ -54,13 +54,13 @@ def _description(value: str) -> str:
 
 
 def _uuid(value: str) -> str:
-    if not _UUID_RE.match(value):
+    if not _UUID_RE.fullmatch(value):
         raise ValueError("must be a UUID such as 0a1b2c3d-0000-4000-8000-000000000001")
     return value.lower()
 
 
 def _enterprise_project(value: str) -> str:
-    if value != "0" and not _UUID_RE.match(value):
+    if value != "0" and not _UUID_RE.fullmatch(value):
         raise ValueError('must be "0" (the default enterprise project) or an enterprise project UUID')
     return value
 
@@ -79,6 +79,8 @@ def _tags(value: dict[str, str]) -> dict[str, str]:
         # Tag values are not secret; the value itself is not echoed to keep messages short.
         if len(tag_value) > 43:
             problems.append(f"value of key {key!r} must be at most 43 characters")
+        if tag_value != tag_value.strip():  # IMS trims it: state would never match the program
+            problems.append(f"value of key {key!r} must not start or end with a space")
     if problems:
         raise ValueError("; ".join(problems))
     return value
@@ -88,7 +90,7 @@ def _matching(pattern: re.Pattern[str], rule: str) -> AfterValidator:
     """A validator that accepts what `pattern` matches and otherwise reports `rule`."""
 
     def check(value: str) -> str:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):  # fullmatch: `$` would also accept a trailing newline
             raise ValueError(rule)
         return value
 

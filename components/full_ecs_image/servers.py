@@ -90,6 +90,8 @@ def parse_servers(
     """The servers as specs, and every problem with them (field paths such as servers[1].flavor)."""
     specs: list[ServerSpec] = []
     problems: list[Problem] = []
+    if servers is not None and (isinstance(servers, str | Mapping) or not isinstance(servers, Sequence)):
+        return [], [Problem("servers", "must be a list of servers (ServerSpec or mappings)")]
     for index, server in enumerate(servers or ()):
         try:
             specs.append(server if isinstance(server, ServerSpec) else ServerSpec.model_validate(server))

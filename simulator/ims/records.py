@@ -192,7 +192,7 @@ def check_name(name: str) -> None:
         raise exc.NameMissingError()
     if len(name) > 128:
         raise exc.NameTooLongError(len(name))
-    if name != name.strip(" ") or not NAME_RE.match(name):
+    if name != name.strip(" ") or not NAME_RE.fullmatch(name):
         raise exc.NameInvalidError(name)
 
 
