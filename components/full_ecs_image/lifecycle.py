@@ -3,6 +3,7 @@ active, delete it and wait until IMS no longer lists it. Each takes a client and
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 
@@ -78,7 +79,13 @@ async def start_delete(api: HuaweiClient, image_id: str, marker: str) -> bool:
     if await api.get_image(image_id) is None:
         return False
     await api.batch_image_tags(image_id, "create", {MARKER_TAG_KEY: DELETING_PREFIX + marker})
-    return await api.delete_image(image_id)
+    try:
+        return await api.delete_image(image_id)
+    except Exception:
+        # Not deleted after all: the image is ours again (a later run adopts it rather than waiting).
+        with contextlib.suppress(Exception):
+            await api.batch_image_tags(image_id, "create", {MARKER_TAG_KEY: marker})
+        raise
 
 
 async def wait_gone(api: HuaweiClient, image_ids: Sequence[str], *, deadline: float, say: Say) -> None:

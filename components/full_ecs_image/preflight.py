@@ -114,7 +114,7 @@ async def read_backup(
     return await wait_for(
         poll,
         Goal(
-            f"CSBS backup {backup_id} to become available",
+            f"{kind} backup {backup_id} to become available",
             "raise create_timeout_minutes or run `pulumi up` again once the backup is available",
         ),
         deadline=wait_until or 0.0,

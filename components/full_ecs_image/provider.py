@@ -51,9 +51,14 @@ def _spec(props: Mapping[str, Any]) -> ImageSpec:
     raise InputValidationError(f"invalid input(s): {format_problems(spec)}", "fix the inputs listed above")
 
 
+PREVIEW_BOUND_SECONDS = 30.0
+"""A preview's preflight gives up (with the retries' error) after this long: an unreachable endpoint
+fails the preview in seconds rather than minutes."""
+
+
 def _would_create(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """The image would be created or replaced by another backup's (so the preflight applies)."""
-    return not olds or olds.get("backup_id") != news.get("backup_id")
+    """The image would be created, or replaced (another backup, source, region...): preflight applies."""
+    return not olds or bool(set(plan.diff_inputs(olds, news).replaces) & set(plan.REPLACE_FIELDS))
 
 
 class FullEcsImageProvider(CloudProvider):
@@ -65,6 +70,8 @@ class FullEcsImageProvider(CloudProvider):
         values = {k: v for k, v in news.items() if k != PROVIDER_KEY}
         normalized, problems = validate_known_fields(values)
         failures = [CheckFailure(p.field, p.rule) for p in problems]
+        if self.settings is None:  # `up` would fail on it too (the program's wait needs the settings)
+            failures.append(CheckFailure("", self._settings_problem()))
         if failures or is_unresolved(normalized) or not _would_create(olds, normalized):
             return CheckResult(values if failures else normalized, failures)
         failures = self._run(self._preflight(ImageSpec.model_validate(normalized)))
@@ -90,6 +97,9 @@ class FullEcsImageProvider(CloudProvider):
         if checked.ours is not None:
             say(f"{label}: image {checked.ours.image.id} from an earlier, interrupted run will be adopted")
         return []
+
+    def _settings_problem(self) -> str:
+        return self.settings_error.message if self.settings_error else "the provider was not configured"
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         decision = plan.diff_inputs(olds, news)

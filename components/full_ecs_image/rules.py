@@ -16,10 +16,11 @@ from pulumi.output import Unknown
 from pydantic import AfterValidator, Field, ValidationError
 
 MARKER_TAG_KEY = "managed-by-pulumi-full-ecs-image"
+"""Image tag key this component sets on every image it creates or adopts (a contract with the simulator)."""
+
 DELETING_PREFIX = "deleting-"
 """The marker tag's value becomes "deleting-<marker>" right before the image is deleted: whoever
 scans the backup's images then waits for it to go instead of adopting it or refusing the backup."""
-"""Image tag key this component sets on every image it creates or adopts (a contract with the simulator)."""
 
 MAX_IMAGE_TAGS = 10
 """IMS allows at most 10 tags per image; the marker takes one of them

@@ -123,7 +123,7 @@ def restored_disks(server: ServerSpec, original: list[dict[str, Any]]) -> list[d
             problems.append(
                 Problem(
                     f"servers[{server.name}].data_disks[{disk['id']}].size",
-                    f"must be at least the original size {disk['size']} GB (a restored disk can only grow)",
+                    f"must be at least the original size {int(disk['size'])} GB (a restored disk only grows)",
                 )
             )
         disks.append(

@@ -185,7 +185,8 @@ def test_output_inputs_are_left_to_check() -> None:
     inputs = {k: v for k, v in dynamic.inputs.items() if k != "__provider"}
     failures = FullEcsImageProvider().check({}, inputs).failures
     assert [(f.property, f.reason) for f in failures] == [
-        ("backup_id", "must be a UUID such as 0a1b2c3d-0000-4000-8000-000000000001")
+        ("backup_id", "must be a UUID such as 0a1b2c3d-0000-4000-8000-000000000001"),
+        ("", "the provider was not configured"),  # this provider was never configured
     ]
 
 
@@ -290,7 +291,7 @@ def test_sharing_given_as_outputs_is_refused_by_check() -> None:
     )
     inputs = {k: v for k, v in image_args(mocks).inputs.items() if k != "__provider"}
     failures = FullEcsImageProvider().check({}, inputs).failures
-    assert [f.property for f in failures] == ["share_with_project_ids"]
+    assert [f.property for f in failures] == ["share_with_project_ids", ""]  # "": never configured
     assert "only full-ECS images made from CBR backups can be shared" in failures[0].reason
 
 
@@ -404,8 +405,10 @@ def test_custom_timeouts_create_sets_the_budget_only_when_the_input_is_unset() -
         return FullEcsImage("b", explicit, opts).backup_id
 
     run(program)
-    budgets = [r.inputs.get("create_timeout_minutes") for r in mocks.registered if r.typ == DYNAMIC_TYPE]
-    assert budgets == [60, 5]
+    budgets = {
+        r.name: r.inputs.get("create_timeout_minutes") for r in mocks.registered if r.typ == DYNAMIC_TYPE
+    }
+    assert budgets == {"a-image": 60, "b-image": 5}
 
 
 def test_a_malformed_custom_timeout_is_reported() -> None:

@@ -122,25 +122,27 @@ def test_args_fields_in_combination(values: dict[str, Any]) -> None:
         assert len(servers) == len(values.get("servers") or [])
 
 
+UNCONFIGURED = ("", "the provider was not configured")
+
+
 @pytest.mark.parametrize("field", SPEC_FIELDS)
 @PURE
 @given(data=st.data())
 def test_known_fields_and_unconfigured_check_name_the_field(field: str, data: st.DataObject) -> None:
-    """validate_known_fields names the field; check() reports the same problems as CheckFailures.
-    Valid inputs reach the preflight, which an unconfigured provider refuses without any request
-    (it has no settings to make one with)."""
+    """validate_known_fields names the field; check() reports the same problems as CheckFailures,
+    plus (an unconfigured provider has no settings) the settings failure, and makes no request."""
     value = data.draw(fuzz.field_values(field), label=field)
     news = {**BASE, "marker": MARKER, field: value, "__provider": "urn:pulumi:provider"}
     normalized, problems = validate_known_fields({k: v for k, v in news.items() if k != "__provider"})
     assert_named(problems, {field})
     result = FullEcsImageProvider().check({}, news)
     if problems:
-        assert failures(result.failures) == [(p.field, p.rule) for p in problems]
+        assert failures(result.failures) == [(p.field, p.rule) for p in problems] + [UNCONFIGURED]
         return
     assert ImageSpec.model_validate(normalized).model_dump() == normalized
-    assert failures(result.failures) == [("", "not configured")]
-    # The same backup as the recorded inputs: no preflight, so no failure at all.
-    assert FullEcsImageProvider().check(normalized, news).failures == []
+    assert failures(result.failures) == [UNCONFIGURED]
+    # The same backup as the recorded inputs: no preflight; only the settings failure.
+    assert failures(FullEcsImageProvider().check(normalized, news).failures) == [UNCONFIGURED]
     # Refused by the preflight: check() hands back the inputs as given (without the provider key).
     assert result.inputs == {k: v for k, v in news.items() if k != "__provider"}
 

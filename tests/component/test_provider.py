@@ -493,3 +493,26 @@ def test_the_create_request_is_not_resent_after_an_answer_that_leaves_it_open(
     with pytest.raises(FullEcsImageError, match="returned HTTP 503"):
         provider.create(image_props(seed.BACKUP_AVAILABLE))
     assert sim.control.calls()["ims.create_whole_image"] == 1
+
+
+def test_check_runs_the_preflight_for_any_replacement_not_just_another_backup(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    olds = image_props(seed.CBR_BACKUP)  # a state whose backup is in fact a CBR one (e.g. made by hand)
+    assert provider.check(olds, dict(olds)).failures == []  # unchanged: no preflight, no call
+    assert sim.control.calls() == {}
+    [failure] = provider.check(olds, {**olds, "source": "csbs", "region": "eu-west-101"}).failures
+    assert failure.property == "backup_id"
+    assert "is a CBR backup, but source is 'csbs'" in failure.reason
+
+
+def test_a_delete_that_fails_gives_the_image_its_marker_back(
+    sim: RunningSimulator, provider: FullEcsImageProvider
+) -> None:
+    props = image_props(seed.BACKUP_AVAILABLE)
+    created = provider.create(props)
+    sim.control.inject_fault("error", route="ims.delete_image", status=400)
+    with pytest.raises(FullEcsImageError, match="returned HTTP 400"):
+        provider.delete(created.id, dict(created.outs or {}))
+    assert cloud(sim, "list_image_tags", created.id)[MARKER_TAG_KEY] == props["marker"]
+    assert provider.create(props).id == created.id  # so a later run adopts it instead of waiting
