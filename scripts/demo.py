@@ -81,16 +81,17 @@ def demo_up() -> None:
     select_or_create_stack(env)
     configure_stack(env, url)
     pulumi(env, "up", "--yes", "--skip-preview")
-    print("\n==> stack outputs")
-    outputs = json.loads(pulumi(env, "stack", "output", "--json", capture=True))
+    print("\n==> stack outputs (from `pulumi stack output --json`)")
+    outputs = json.loads(pulumi(env, "stack", "output", "--json", capture=True, quiet=True))
     for key in sorted(outputs):
         print(f"    {key}: {json.dumps(outputs[key])}")
     print_servers(url, outputs.get("server_ids") or [])
     print(
         f"\nThe image lives in the local simulator at {url} (state in .demo/simulator.json)."
-        "\nRun `make demo` again: the second `pulumi up` finds nothing to change; your own changes to"
-        "\nthe stack config (e.g. `pulumi config set backupId ...`) are kept. To start over: `make destroy`."
-        "\nTear down with `make destroy` (destroys stack `local` and stops the simulator)."
+        "\nRun `make demo` again: the second `pulumi up` finds nothing to change, and your own changes to"
+        "\nthe stack config (e.g. `pulumi config set full-ecs-image:backupId ...`) are kept."
+        "\nTear down and start over with `make destroy` (destroys stack `local`, stops the simulator and"
+        "\nforgets its state)."
     )
 
 
@@ -98,18 +99,50 @@ def demo_destroy() -> None:
     env = pulumi_env(bootstrap_engine())
     install_standin_plugin(env)
     if stack_exists(env):
-        # Destroy talks to the "cloud", so the simulator must run; its port may differ from last time.
+        # Destroy talks to the "cloud", so the simulator must run; it keeps its port when it can.
         url = ensure_simulator()
         pulumi(env, "stack", "select", STACK)
+        moved = endpoints_config(env) != endpoints_json(url)
         set_endpoints(env, url)
-        # --run-program: configure the provider from the current stack config (the simulator's URL may have
-        # changed); a plain destroy would use the config recorded in the state (README).
-        pulumi(env, "destroy", "--yes", "--skip-preview", "--run-program")
+        if resource_count(env) == 0:
+            print(f"==> stack `{STACK}` holds no resources: nothing to destroy")
+        elif moved:
+            # The state records the old simulator URL, which a plain destroy would use; --run-program takes
+            # the current config (and runs the program, which waits for images still being made).
+            pulumi(env, "destroy", "--yes", "--skip-preview", "--run-program")
+        else:
+            pulumi(env, "destroy", "--yes", "--skip-preview")
         pulumi(env, "stack", "rm", "--yes", STACK)
     else:
         print(f"==> no stack `{STACK}` in .demo/state: nothing to destroy")
     stop_simulator()
-    print("==> demo torn down (.demo/ keeps the empty backend and the simulator state file)")
+    (DEMO / "simulator.json").unlink(missing_ok=True)  # the next `make demo` starts from the seed again
+    print("==> demo torn down (the next `make demo` starts from a fresh simulator)")
+
+
+def endpoints_json(url: str) -> str:
+    return json.dumps(dict.fromkeys(SERVICES, url), separators=(",", ":"))
+
+
+def endpoints_config(env: dict[str, str]) -> str | None:
+    """The stack's huaweicloud:endpoints as set (None when unset)."""
+    probe = subprocess.run(
+        ["pulumi", "config", "get", "huaweicloud:endpoints", "--non-interactive"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=False,
+    )  # fmt: skip
+    return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def resource_count(env: dict[str, str]) -> int:
+    """How many resources the stack's state holds."""
+    exported = subprocess.run(
+        ["pulumi", "stack", "export", "--non-interactive"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=False,
+    )  # fmt: skip
+    if exported.returncode != 0:
+        raise DemoError("`pulumi stack export` failed (its output is above)")
+    deployment = json.loads(exported.stdout).get("deployment") or {}
+    return len(deployment.get("resources") or [])
 
 
 def install_standin_plugin(env: dict[str, str]) -> None:
@@ -139,9 +172,8 @@ def print_servers(url: str, server_ids: list[str]) -> None:
             for attached in server["os-extended-volumes:volumes_attached"]:
                 volume = volumes[attached["id"]]
                 kind = "system disk" if attached["bootIndex"] == "0" else "data disk  "
-                print(
-                    f"    {kind} {volume['id']}: {volume['size']} GB {volume['volume_type']} ({attached['device']})"
-                )
+                size = f"{volume['size']} GB {volume['volume_type']}"
+                print(f"    {kind} {volume['id']}: {size} ({attached['device']})")
     finally:
         control.close()
 
@@ -183,10 +215,13 @@ def pulumi_env(bin_dir: Path, root: Path = DEMO, passphrase: str = DEMO_PASSPHRA
     return env
 
 
-def pulumi(env: dict[str, str], *args: str, stdin: str | None = None, capture: bool = False) -> str:
-    """Run one `pulumi` command in the repo (printed first, so users can repeat it)."""
+def pulumi(
+    env: dict[str, str], *args: str, stdin: str | None = None, capture: bool = False, quiet: bool = False
+) -> str:
+    """Run one `pulumi` command in the repo (printed first, so users can repeat it, unless quiet)."""
     shown = " ".join(args)
-    print(f"\n$ pulumi {shown}", flush=True)
+    if not quiet:
+        print(f"\n$ pulumi {shown}", flush=True)
     result = subprocess.run(
         ["pulumi", *args, "--non-interactive"],
         cwd=REPO,
@@ -259,8 +294,7 @@ def config_is_set(env: dict[str, str], key: str) -> bool:
 
 
 def set_endpoints(env: dict[str, str], url: str) -> None:
-    endpoints = json.dumps(dict.fromkeys(SERVICES, url), separators=(",", ":"))
-    pulumi(env, "config", "set", "huaweicloud:endpoints", endpoints)
+    pulumi(env, "config", "set", "huaweicloud:endpoints", endpoints_json(url))
 
 
 def ensure_simulator() -> str:

@@ -213,7 +213,9 @@ class FullEcsImage(pulumi.ComponentResource):
         )
 
         waited = self._waited(self.image, started_at)
-        self.image_id = waited.apply(lambda w: w.image_id)
+        # At preview the image's id, which stays known while the image is updated in place (its other
+        # outputs do not): servers are not shown as replaced by a rename.
+        self.image_id = self.image.id if pulumi.runtime.is_dry_run() else waited.apply(lambda w: w.image_id)
         self.status = waited.apply(lambda w: w.status)
         self.min_disk = waited.apply(lambda w: w.min_disk)
         self.os_version = waited.apply(lambda w: w.os_version)
@@ -259,21 +261,35 @@ class FullEcsImage(pulumi.ComponentResource):
         secrets = {key: cfg.get_secret(key) for key in _SECRET_KEYS}
         resource = self
 
+        def recorded(values: dict[str, Any]) -> ActiveImage:
+            """The recorded values, unchecked (a mock may leave any of them out); at preview the
+            status the `up` makes sure of (or fails)."""
+            fields: dict[str, Any] = {
+                k: values.get(k) for k in ("image_id", "status", "min_disk", "os_version")
+            }
+            if pulumi.runtime.is_dry_run():
+                fields["status"] = "active"
+            return ActiveImage(**fields)
+
+        if pulumi.runtime.is_dry_run() or _mocked():
+            # No wait, no API call. Only outputs that are always set: an unset one (e.g. the job_id of
+            # an adopted image) is unknown at preview and would make everything downstream unknown.
+            return pulumi.Output.all(
+                image_id=image.image_id,
+                status=image.status,
+                min_disk=image.min_disk,
+                os_version=image.os_version,
+            ).apply(recorded)
+
         async def wait(values: dict[str, Any]) -> ActiveImage:
-            if pulumi.runtime.is_dry_run() or _mocked():
-                # Recorded values, unchecked (a mock may leave any of them out).
-                recorded: dict[str, Any] = {k: values.get(k) for k in ("image_id", "status", "min_disk")}
-                if pulumi.runtime.is_dry_run():
-                    recorded["status"] = "active"  # what `up` makes sure of (or fails)
-                recorded["os_version"] = values.get("os_version")
-                return ActiveImage(**recorded)
             known = {k: values.get(k) for k in _SECRET_KEYS} | {k: _program_config(k) for k in _PLAIN_KEYS}
             settings = load_settings(lambda key: known.get(key), os.environ).scoped(
                 region=values["region"], project_id=values["project_id"]
             )
 
             def log(state: str) -> None:
-                pulumi.log.info(f"full-ECS image {values['image_id']}: {state}", resource=resource)
+                if values["status"] != "active":  # an image already active needs no progress lines
+                    pulumi.log.info(f"full-ECS image {values['image_id']}: {state}", resource=resource)
 
             return await wait_until_active(
                 settings,

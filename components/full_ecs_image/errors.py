@@ -30,10 +30,14 @@ class FullEcsImageError(pulumi.RunError):
         super().__init__(self.message)
 
     @property
+    def reason(self) -> str:
+        """"<cause>. <What to do>": the message without its "error <verb> <subject>: " head."""
+        return f"{self.cause}. {self.hint[:1].upper()}{self.hint[1:]}" if self.hint else self.cause
+
+    @property
     def message(self) -> str:
         head = f"error {self.verb} {self.subject}" if self.verb else f"error with {self.subject}"
-        tail = f". {self.hint}" if self.hint else ""
-        return f"{head}: {self.cause}{tail}"
+        return f"{head}: {self.reason}"
 
     def in_context(self, verb: str, subject: str) -> FullEcsImageError:
         """Sets the verb and subject unless an inner caller already set them; returns self."""
@@ -75,7 +79,21 @@ class ApiError(FullEcsImageError):
         self.detail = detail
         self.request_id = request_id
         rid = f", request id {request_id}" if request_id else ""
-        super().__init__(f"{operation} returned HTTP {status} {code}: {detail}{rid}")
+        super().__init__(f"{operation} returned HTTP {status} {code}: {detail}{rid}", _api_hint(status))
+
+
+def _api_hint(status: int) -> str:
+    """What to do about an error status, when the caller has nothing more specific to say."""
+    if status == 401:
+        return (
+            "check huaweicloud:accessKey and huaweicloud:secretKey (or HW_ACCESS_KEY and HW_SECRET_KEY), "
+            "and that they belong to huaweicloud:projectId"
+        )
+    if status == 403:
+        return "check that these keys may use IMS, CSBS, CBR, ECS and EVS in this project"
+    if status == 429 or status >= 500:
+        return "the service is busy or failing; run the command again later"
+    return "fix what the message names, then run the command again"
 
 
 class TransportError(FullEcsImageError):
@@ -104,7 +122,7 @@ def for_host(error: FullEcsImageError) -> FullEcsImageError:
     "<cause>. <hint>": the line reads exactly like `message`, with no module path or class name.
     It is still an instance of the original class, with the same attributes.
     """
-    head, _, tail = error.message.partition(": ")
+    head, tail = error.message.removesuffix(error.reason).removesuffix(": "), error.reason
     shaped = type(
         head, (type(error),), {"__module__": "builtins", "__qualname__": head, "__str__": lambda _self: tail}
     )

@@ -89,7 +89,7 @@ class FullEcsImageProvider(CloudProvider):
             async with self._client(spec.model_dump()) as api:
                 checked = await preflight(api, spec, wait_until=None, say=lambda _line: None)
         except PreflightError as error:
-            return [CheckFailure(field, f"{error.cause}. {error.hint}")]
+            return [CheckFailure(field, error.reason)]
         except FullEcsImageError as error:
             return [CheckFailure("", error.in_context("checking", label).message)]
         for note in checked.notes:

@@ -184,7 +184,15 @@ def new_server(
     instance: pulumi.CustomResource = ecs.Instance(
         f"{name}-{server.name}",
         args,
-        opts=pulumi.ResourceOptions(parent=component, depends_on=depends_on, replace_on_changes=["image_id"]),
+        opts=pulumi.ResourceOptions(
+            parent=component,
+            depends_on=depends_on,
+            # A new image means new servers, never an OS change of existing ones.
+            replace_on_changes=["image_id"],
+            # The disks are set when a server is created: a server is not rebuilt for an override
+            # changed later, nor for the image's disk facts being unknown while it is updated.
+            ignore_changes=["data_disks", "system_disk_size"],
+        ),
     )
     return instance
 

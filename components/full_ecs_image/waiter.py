@@ -20,6 +20,11 @@ from .errors import ApiError, ImageUnusableError, WaitTimeoutError
 from .polling import Goal, Seen, Timing, wait_for
 from .settings import Settings
 
+JOB_FAILED_HINT = (
+    "the same backup would fail again: check that the source ECS was prepared for imaging "
+    "(https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html), take a new "
+    "backup, set backup_id to it, then run `pulumi up --refresh`"
+)
 REFRESH_HINT = (
     "run `pulumi up --refresh`: the refresh records the failed or missing image "
     "and that same update replaces it"
@@ -80,9 +85,12 @@ async def wait_until_active(
                 if job is not None and job.status == "FAIL":
                     # The job's reason is the useful part; the image's state is recorded by the
                     # refresh the error asks for, so it is not read here.
-                    raise unusable(
+                    raise ImageUnusableError(
                         f"IMS job {job_id} failed with {job.error_code or 'no error code'}: "
-                        f"{job.fail_reason or 'no reason given'}"
+                        f"{job.fail_reason or 'no reason given'}",
+                        JOB_FAILED_HINT,
+                        verb="waiting for",
+                        subject=subject,
                     )
                 last_job = job or last_job
                 if job is not None and job_open:

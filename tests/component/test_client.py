@@ -124,6 +124,10 @@ def test_wrong_secret_is_a_clean_401(sim: RunningSimulator) -> None:
         run(sim, lambda api: api.get_backup(seed.BACKUP_AVAILABLE))
     assert error.value.status == 401
     assert "rotated-secret" not in error.value.message
+    assert error.value.message.endswith(
+        "Check huaweicloud:accessKey and huaweicloud:secretKey (or HW_ACCESS_KEY and HW_SECRET_KEY), "
+        "and that they belong to huaweicloud:projectId"
+    )
 
 
 @pytest.mark.parametrize("kind", ["throttle", "error", "drop"])

@@ -58,7 +58,7 @@ def test_expected_errors_are_one_line_in_the_host(sim: RunningSimulator) -> None
     assert details == (
         f"error creating full-ECS image 'web01-full' from CSBS backup {seed.BACKUP_ERROR}: "
         f"CSBS backup {seed.BACKUP_ERROR} is error; only an available CSBS backup can be used to "
-        "create a full-ECS image. wait until the backup is available, or choose another backup\n"
+        "create a full-ECS image. Wait until the backup is available, or choose another backup\n"
     )
 
 
@@ -75,7 +75,7 @@ def test_unexpected_errors_are_one_line_and_their_traceback_goes_to_the_debug_lo
     with caplog.at_level(logging.DEBUG, logger="components.full_ecs_image"):
         details = host_details(lambda: provider.read("x", image_props(seed.BACKUP_AVAILABLE)))
     assert details == (
-        "error reading full-ECS image x 'web01-full': unexpected error ('images'). this is a bug: "
+        "error reading full-ECS image x 'web01-full': unexpected error ('images'). This is a bug: "
         "rerun with FULL_ECS_IMAGE_DEBUG=1 to see its traceback, and report it\n"
     )
     [record] = [r for r in caplog.records if r.levelno == logging.DEBUG]

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from simulator.seed import BACKUP_AVAILABLE, BACKUP_TWO_DATA_DISKS, CBR_BACKUP
+from simulator.seed import BACKUP_AVAILABLE, BACKUP_TWO_DATA_DISKS, BACKUP_USED, CBR_BACKUP, IMAGE_EXISTING
 
 from .conftest import EngineStack
-from .test_engine import made_images, only_made_image
+from .test_engine import made_images, only_made_image, planned
 
 pytestmark = pytest.mark.engine
 
@@ -142,3 +142,26 @@ def test_sharing_a_csbs_image_fails_preview_with_the_cbr_explanation(engine: Eng
     assert "only full-ECS images made from CBR backups can be shared" in result.stdout + result.stderr
     assert "migrate the CSBS backup to CBR first" in result.stdout + result.stderr
     assert engine.sim.control.mutating_calls() == {}
+
+
+def test_an_in_place_image_change_previews_no_server_replacement(engine: EngineStack) -> None:
+    engine.set_object("servers", two_servers())
+    engine.stack.up()
+    engine.set("description", "changed in place")
+
+    preview = engine.stack.preview()
+
+    assert planned(preview) == {"update": 1, "same": 5}  # the image only; servers untouched
+    engine.stack.up()
+    assert engine.cli("preview", "--expect-no-changes", check=False).returncode == 0
+
+
+def test_after_adopting_an_image_a_preview_shows_no_change(engine: EngineStack) -> None:
+    engine.set("backupId", BACKUP_USED)
+    engine.set("adoptImageId", IMAGE_EXISTING)
+    engine.set_object("servers", two_servers())
+    engine.stack.up()  # the adopted image records no job_id
+
+    result = engine.cli("preview", "--expect-no-changes", check=False)
+
+    assert result.returncode == 0, result.stdout + result.stderr
