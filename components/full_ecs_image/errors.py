@@ -31,7 +31,7 @@ class FullEcsImageError(pulumi.RunError):
 
     @property
     def reason(self) -> str:
-        """"<cause>. <What to do>": the message without its "error <verb> <subject>: " head."""
+        """The cause, then what to do: the message without its "error <verb> <subject>: " head."""
         return f"{self.cause}. {self.hint[:1].upper()}{self.hint[1:]}" if self.hint else self.cause
 
     @property
