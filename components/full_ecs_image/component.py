@@ -228,7 +228,7 @@ class FullEcsImage(pulumi.ComponentResource):
         self.job_id = self.image.job_id
 
         made = (self.image_id, self.min_disk, self.data_disks)
-        self.servers = [new_server(self, name, server, made, [self.image]) for server in servers]
+        self.servers = [new_server(self, name, server, made, [self.image], marker) for server in servers]
         self.server_ids = pulumi.Output.all(*[s.id for s in self.servers]).apply(list)
         self.server_private_ips = pulumi.Output.all(
             *[s.access_ip_v4 for s in self.servers]  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ Without those entries the cloud would restore the disks with default attributes 
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import warnings
 from collections.abc import Mapping, Sequence
@@ -22,7 +23,16 @@ import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputValidationError
-from .rules import Problem, ServerName, Uuid, VolumeSizeGb, VolumeType, format_problems, problems_from
+from .rules import (
+    MARKER_TAG_KEY,
+    Problem,
+    ServerName,
+    Uuid,
+    VolumeSizeGb,
+    VolumeType,
+    format_problems,
+    problems_from,
+)
 
 OWN_FIELDS = frozenset({"image_id", "image_name"})
 """InstanceArgs fields the component sets itself: a server always boots from this image."""
@@ -153,12 +163,22 @@ def _raise(server: ServerSpec, problems: list[Problem]) -> None:
         )
 
 
+def server_marker(image_marker: str, server_name: str) -> str:
+    """The tag value that ties an ECS to one `servers` entry of one component in one stack (32 hex).
+
+    After a killed `pulumi up` the ECS it was creating is found by this tag (its pending create in
+    the state carries it) and imported with `pulumi refresh --import-pending-creates` rather than
+    made a second time (docs/troubleshooting.md)."""
+    return hashlib.sha256(f"{image_marker}/{server_name}".encode()).hexdigest()[:32]
+
+
 def new_server(
     component: pulumi.ComponentResource,
     name: str,
     server: ServerSpec,
     image: tuple[pulumi.Output[str], pulumi.Output[int], pulumi.Output[list[dict[str, Any]]]],
     depends_on: list[pulumi.Resource],
+    marker: str,
 ) -> pulumi.CustomResource:
     """A NEW ECS from the waited image (image_id resolves only once the image is active). A new image
     means new servers (replace_on_changes), never an OS change of existing ones."""
@@ -174,6 +194,10 @@ def new_server(
     # The disks restored from the image belong to the server: deleted with it (destroy leaves nothing
     # of ours behind) unless the user says otherwise. The Terraform default keeps them.
     passthrough = {"delete_disks_on_termination": True, **server.passthrough()}
+    tag = {MARKER_TAG_KEY: server_marker(marker, server.name)}
+    passthrough["tags"] = pulumi.Output.from_input(passthrough.get("tags") or {}).apply(
+        lambda t: {**t, **tag}
+    )
     args = ecs.InstanceArgs(
         **passthrough,
         name=server.name,

@@ -16,7 +16,8 @@ from components.full_ecs_image import FullEcsImage, FullEcsImageArgs, ServerSpec
 from components.full_ecs_image.component import TYPE_TOKEN, timeout_minutes
 from components.full_ecs_image.errors import InputValidationError
 from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.servers import restored_disks, system_disk_size
+from components.full_ecs_image.rules import MARKER_TAG_KEY
+from components.full_ecs_image.servers import restored_disks, server_marker, system_disk_size
 from simulator import seed
 from simulator.testing import RunningSimulator
 
@@ -232,6 +233,7 @@ def test_servers_and_the_share_are_children_with_exact_inputs() -> None:
         return pulumi.Output.all(image.server_ids, image.server_private_ips)
 
     run(program)
+    marker = image_args(mocks).inputs["marker"]  # the image's; each server's tag derives from it
     # Registered concurrently (their inputs wait for the image), so in any order.
     servers = sorted((r for r in mocks.registered if r.typ == ECS_TYPE), key=lambda r: r.name)
     assert [s.name for s in servers] == ["web-clone1", "web-clone2"]
@@ -239,13 +241,15 @@ def test_servers_and_the_share_are_children_with_exact_inputs() -> None:
                 {"type": "SAS", "size": 50, "snapshotId": DISKS[1]["id"]}]  # fmt: skip
     assert servers[0].inputs == {
         "name": "clone1", "imageId": "img-0001", "flavorId": "s6.large.2", "networks": [{"uuid": SUBNET}],
-        "keyPair": "kp", "tags": {"env": "prod"}, "chargingMode": "postPaid", "systemDiskSize": 40,
+        "keyPair": "kp", "tags": {"env": "prod", MARKER_TAG_KEY: server_marker(marker, "clone1")},
+        "chargingMode": "postPaid", "systemDiskSize": 40,
         "deleteDisksOnTermination": True,
         "dataDisks": restored,
     }  # fmt: skip
     assert servers[1].inputs == {
         "name": "clone2", "imageId": "img-0001", "flavorId": "s6.large.2", "networks": [{"uuid": SUBNET}],
         "adminPass": SECRET_PASSWORD, "systemDiskSize": 60, "deleteDisksOnTermination": True,
+        "tags": {MARKER_TAG_KEY: server_marker(marker, "clone2")},
         "dataDisks": [{"type": "ESSD", "size": 200, "snapshotId": DISKS[0]["id"]}, restored[1]],
     }  # fmt: skip
     [share] = [r for r in mocks.registered if r.typ == SHARE_TYPE]
