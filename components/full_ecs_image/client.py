@@ -119,9 +119,17 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, retry: Retry, deadline: float | None, now: float) -> float:
         """Seconds to sleep before the next attempt; raises the failure once the attempts are used up
-        or the sleep would pass the caller's deadline."""
+        or the sleep would pass the caller's deadline.
+
+        Throttling (429) is the project's rate limit, shared by every image of a stack: it says
+        "later", not "failed", so with a deadline it is retried until that deadline (the user's
+        timeout), and without one for three times the attempts."""
         delay = self.delay(attempt, retry.retry_after)
-        if attempt >= self.timing.max_attempts or (deadline is not None and now + delay >= deadline):
+        throttled = isinstance(retry.failure, ApiError) and retry.failure.status == 429
+        attempts = self.timing.max_attempts * (3 if throttled else 1)
+        if deadline is not None and now + delay >= deadline:
+            raise retry.failure
+        if attempt >= attempts and not (throttled and deadline is not None):
             raise retry.failure
         return delay
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from . import plan
 from .api_models import Backup, Image, Volume
 from .client import HuaweiClient
-from .errors import PreflightError
+from .errors import ApiError, PreflightError
 from .polling import Goal, Seen, wait_for
 from .rules import DELETING_PREFIX, MARKER_TAG_KEY
 from .schema import ImageSpec
@@ -184,7 +184,12 @@ async def scan(api: HuaweiClient, backup_id: str, marker: str, skip: Collection[
         if image.id in skip:
             others.append(image.id)
             continue
-        tags = await api.list_image_tags(image.id)
+        try:
+            tags = await api.list_image_tags(image.id)
+        except ApiError as error:
+            if error.status == 404:  # deleted since the listing: not there any more
+                continue
+            raise
         if tags.get(MARKER_TAG_KEY) == marker:
             ours = Found(image, tags)
         elif tags.get(MARKER_TAG_KEY, "").startswith(DELETING_PREFIX):

@@ -86,7 +86,7 @@ class FullEcsImageProvider(CloudProvider):
             ]
         field = "adopt_image_id" if spec.adopt_image_id else "backup_id"
         try:
-            async with self._client(spec.model_dump()) as api:
+            async with self._client(spec.model_dump(), lifecycle.deadline_in(PREVIEW_BOUND_SECONDS)) as api:
                 checked = await preflight(api, spec, wait_until=None, say=lambda _line: None)
         except PreflightError as error:
             return [CheckFailure(field, error.reason)]

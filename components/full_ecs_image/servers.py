@@ -167,8 +167,8 @@ def server_marker(image_marker: str, server_name: str) -> str:
     """The tag value that ties an ECS to one `servers` entry of one component in one stack (32 hex).
 
     After a killed `pulumi up` the ECS it was creating is found by this tag (its pending create in
-    the state carries it) and imported with `pulumi refresh --import-pending-creates` rather than
-    made a second time (docs/troubleshooting.md)."""
+    the state carries it) and deleted before the recovery's refresh, so it is not left behind when
+    `up` makes it again (docs/troubleshooting.md, "After a killed engine")."""
     return hashlib.sha256(f"{image_marker}/{server_name}".encode()).hexdigest()[:32]
 
 

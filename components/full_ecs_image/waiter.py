@@ -21,9 +21,9 @@ from .polling import Goal, Seen, Timing, wait_for
 from .settings import Settings
 
 JOB_FAILED_HINT = (
-    "the same backup would fail again: check that the source ECS was prepared for imaging "
+    "if the source ECS was not prepared for imaging, the same backup fails again: prepare it "
     "(https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html), take a new "
-    "backup, set backup_id to it, then run `pulumi up --refresh`"
+    "backup and set backup_id to it; then run `pulumi up --refresh`"
 )
 REFRESH_HINT = (
     "run `pulumi up --refresh`: the refresh records the failed or missing image "

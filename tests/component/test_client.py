@@ -156,3 +156,32 @@ def test_get_image_returns_none_when_gone(sim: RunningSimulator) -> None:
     assert existing is not None
     assert existing.whole_image is True
     assert existing.backup_id == seed.BACKUP_USED
+
+
+def test_throttling_is_retried_until_the_deadline_or_three_times_the_attempts() -> None:
+    policy = RetryPolicy(Timing(retry_base=1.0, retry_cap=1.0, max_attempts=3))
+    throttled = Retry(ApiError("op", 429, "APIG.0308", "throttled"), "1")
+    assert (
+        policy.backoff(8, throttled, deadline=100.0, now=0.0) == 1.0
+    )  # past max_attempts: the deadline rules
+    with pytest.raises(ApiError):
+        policy.backoff(8, throttled, deadline=100.5, now=100.0)  # the sleep would pass it
+    assert policy.backoff(8, throttled, None, now=0.0) == 1.0  # no deadline: up to 9 attempts
+    with pytest.raises(ApiError):
+        policy.backoff(9, throttled, None, now=0.0)
+    failed = Retry(ApiError("op", 503, "", "down"), "1")
+    with pytest.raises(ApiError):
+        policy.backoff(3, failed, deadline=100.0, now=0.0)  # other failures: max_attempts
+
+
+def test_an_image_deleted_between_listing_and_reading_its_tags_is_skipped(sim: RunningSimulator) -> None:
+    from components.full_ecs_image.preflight import scan
+
+    made = run(sim, lambda api: api.create_whole_image({"name": "n", "backup_id": seed.BACKUP_AVAILABLE,
+                                                          "whole_image_type": "CSBS"}))  # fmt: skip
+    assert made
+    image_id = next(i["id"] for i in sim.control.images() if i.get("__backup_id") == seed.BACKUP_AVAILABLE)
+    sim.control.inject_fault("error", route="ims.list_image_tags", status=404)
+    found = run(sim, lambda api: scan(api, seed.BACKUP_AVAILABLE, "0" * 32))
+    assert (found.ours, found.others, found.going) == (None, (), ())
+    assert image_id

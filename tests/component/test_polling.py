@@ -32,7 +32,7 @@ def test_poll_state_restarts_the_schedule_only_on_a_new_phase() -> None:
     assert step("job SUCCESS 100%", "job SUCCESS") == ("job SUCCESS 100%", 1.0)  # new phase: reset
 
 
-def test_poll_state_sleeps_half_the_remaining_time_the_percent_predicts() -> None:
+def test_poll_state_sleeps_to_the_end_the_percent_predicts_in_at_most_thirds_of_the_job() -> None:
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
 
     def sleep_after(now: float, percent: float | None, phase: str = "job RUNNING") -> float:
@@ -40,22 +40,34 @@ def test_poll_state_sleeps_half_the_remaining_time_the_percent_predicts() -> Non
         return state.next_interval(what="x", deadline=1e9, hint="", now=now)
 
     assert sleep_after(100.0, 10.0, "job INIT") == 0.5  # one sighting gives no rate: `first`
-    assert sleep_after(100.5, 12.5, "job INIT") == pytest.approx(8.75)  # 5 %/s: 17.5 s left, half
-    # INIT -> RUNNING keeps the rate: the percent is the job's, not the phase's.
-    assert sleep_after(109.25, 56.25) == pytest.approx(4.375)
+    # 5 %/s: a 20 s job with 17.5 s left; a third of it is below `cap`, so `cap` bounds the sleep
+    assert sleep_after(100.5, 12.5, "job INIT") == pytest.approx(10.0)
+    # INIT -> RUNNING keeps the rate (the percent is the job's): 8.75 s left, slept to the end
+    assert sleep_after(109.25, 56.25) == pytest.approx(8.75)
     assert sleep_after(118.0, 99.9) == 0.5  # 0.02 s left: never below `first`
-    # A long job: the sleep is capped at `cap`.
-    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
-    assert sleep_after(0.0, 0.0) == 0.5
-    assert sleep_after(1.0, 1.0) == 10.0
+    # A 60 s job is re-checked every third of it (20 s), a 600 s job every 200 s: few requests.
+    for length in (60.0, 600.0):
+        state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
+        assert sleep_after(0.0, 0.0) == 0.5
+        assert sleep_after(0.5, 0.5 * 100 / length) == pytest.approx(length / 3)
+        assert sleep_after(length * 0.9, 90.0) == pytest.approx(length * 0.1)  # the rest, at once
     # A stalled percent slows the estimated rate (longer sleeps) instead of spinning at the floor.
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
     sleep_after(0.0, 10.0)
-    assert sleep_after(1.0, 20.0) == pytest.approx(4.0)  # 10 %/s: 8 s left
-    assert sleep_after(9.0, 20.0) == 10.0  # 20 % in 9 s: 72 s left, capped
+    assert sleep_after(1.0, 20.0) == pytest.approx(8.0)  # 10 %/s: 8 s left
+    assert sleep_after(9.0, 20.0) == pytest.approx(30.0)  # 20 % in 9 s: 72 s left, a third of 90 s
     # No percent (the image phases): the schedule again.
     assert sleep_after(6.0, None, "image saving") == 0.5
     assert sleep_after(6.5, None, "image saving") == 0.75
+
+
+def test_percent_sleeps_are_only_shortened_by_jitter() -> None:
+    rand = random.Random(7)
+    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.2), rand.random)
+    state.observe(Seen(None, "job RUNNING 0%", "job RUNNING", 0.0), now=0.0)
+    state.observe(Seen(None, "job RUNNING 50%", "job RUNNING", 50.0), now=5.0)  # 5 s left
+    sleeps = [state.next_interval(what="x", deadline=1e9, hint="", now=5.0) for _ in range(100)]
+    assert all(4.0 <= s <= 5.0 for s in sleeps)  # never past the predicted end
 
 
 def test_poll_state_jitter_stays_within_its_bounds_and_can_be_disabled() -> None:
