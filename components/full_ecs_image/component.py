@@ -94,7 +94,7 @@ class FullEcsImageArgs:
     only the system disk and lose the data disks."""
 
 
-def _validate(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], list[Problem]]:
+def validate_args(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], list[Problem]]:
     """Every problem with the plain values at once (Outputs are left to check())."""
     values: dict[str, Any] = {name: getattr(args, name) for name in USER_INPUT_FIELDS}
     values["marker"] = marker
@@ -188,7 +188,7 @@ class FullEcsImage(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         started_at = time.time()  # this run: an image whose create started later was made by it
         marker = plan.marker_for(pulumi.get_project(), pulumi.get_stack(), name)
-        servers, problems = _validate(args, marker)
+        servers, problems = validate_args(args, marker)
         timeouts = opts.custom_timeouts if opts else None
         if args.create_timeout_minutes is None and timeouts is not None:
             args = dataclasses.replace(args, create_timeout_minutes=timeout_minutes(timeouts.create))

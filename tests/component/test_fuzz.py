@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 
-from components.full_ecs_image.component import FullEcsImageArgs, _validate
+from components.full_ecs_image.component import FullEcsImageArgs, validate_args
 from components.full_ecs_image.errors import ApiError
 from components.full_ecs_image.plan import create_body, user_tags
 from components.full_ecs_image.provider import FullEcsImageProvider
@@ -93,7 +93,7 @@ def args_with(values: dict[str, Any]) -> FullEcsImageArgs:
 @given(data=st.data())
 def test_each_args_field_validates_or_names_itself(field: str, data: st.DataObject) -> None:
     value = data.draw(fuzz.field_values(field), label=field)
-    servers, problems = _validate(args_with({field: value}), MARKER)
+    servers, problems = validate_args(args_with({field: value}), MARKER)
     assert_named(problems, {field})
     event(f"{field}: {'valid' if not problems else 'invalid'}")
     if field != "servers":
@@ -111,7 +111,7 @@ def test_each_args_field_validates_or_names_itself(field: str, data: st.DataObje
     )
 )
 def test_args_fields_in_combination(values: dict[str, Any]) -> None:
-    servers, problems = _validate(FullEcsImageArgs(**values), MARKER)
+    servers, problems = validate_args(FullEcsImageArgs(**values), MARKER)
     assert_named(problems, set(values))
     event(f"{len(problems)} problem(s)")
     if not problems:
@@ -323,5 +323,5 @@ def test_tag_value_is_stored_as_declared(sim: RunningSimulator) -> None:
 
 @pytest.mark.parametrize("value", [5, True, 1.5, "web", {"name": "web"}])
 def test_servers_scalar_is_a_field_problem(value: Any) -> None:
-    _, problems = _validate(args_with({"servers": value}), MARKER)
+    _, problems = validate_args(args_with({"servers": value}), MARKER)
     assert [p.field for p in problems] == ["servers"]

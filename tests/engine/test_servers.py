@@ -128,7 +128,9 @@ def test_a_cbr_image_is_shared_with_two_projects_and_destroy_unshares_it(engine:
 
     image = only_made_image(engine)
     assert sorted(m["member_id"] for m in engine.sim.control.image_members(image["id"])) == PROJECTS
+    engine.sim.control.clear_calls()
     engine.stack.destroy()
+    assert engine.sim.control.mutating_calls().get("ims.unshare_image") == 1  # the share, removed first
     assert made_images(engine) == []
 
 
