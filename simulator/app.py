@@ -41,7 +41,9 @@ from simulator.wire import Handler, Reply, Route, SimRequest
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-MAX_BODY = 12 * 1024 * 1024  # gateway limit for AK/SK-signed bodies (reference §5.1)
+# gateway limit for AK/SK-signed bodies:
+# https://support.huaweicloud.com/intl/devg-apisign/api-sign-provide01.html
+MAX_BODY = 12 * 1024 * 1024
 DRAIN_LIMIT = 64 * 1024 * 1024  # read (and discard) at most this much of an oversized body
 CLOUD_ROUTES: list[Route] = [
     *ims_urls.url_paths,
@@ -270,7 +272,8 @@ class Simulator:
                 status=403,
             )
         if "project_id" not in params and header is None:
-            # IMS URLs without a project: the project comes from X-Project-Id (reference §5.1).
+            # IMS URLs without a project: the project comes from X-Project-Id, which the SDK adds
+            # (https://github.com/huaweicloud/huaweicloud-sdk-python-v3/blob/master/huaweicloud-sdk-core/huaweicloudsdkcore/auth/credentials.py).
             raise auth_failed("X-Project-Id is required for this API; sign the request with a project id")
 
     @staticmethod

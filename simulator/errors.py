@@ -1,7 +1,12 @@
 """Error base classes; each renders the body shape of the layer that raises it.
 
-Shapes (reference §1.8, §2.4, §3, §4): IMS/ECS/EVS nest {"error": {"code", "message"}};
+Shapes: IMS/ECS/EVS nest {"error": {"code", "message"}};
 CSBS/CBR and the API gateway are flat {"error_code", "error_msg"} (gateway adds "request_id").
+Sources: IMS https://support.huaweicloud.com/intl/en-us/eu-west-0-api-ims/en-us_topic_0022473689.html,
+CSBS https://support.huaweicloud.com/en-us/api-csbs/en-us_topic_0071888297.html,
+ECS https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html,
+EVS https://support.huaweicloud.com/intl/id-id/api-evs/evs_04_2007.html,
+gateway https://support.huaweicloud.com/intl/en-us/ocr_faq/ocr_01_0041.html.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ class GatewayError(SimError):
 
 
 def auth_failed(reason: str) -> GatewayError:
-    # Real gateway: 401 "APIG.0301" "Incorrect IAM authentication information: ..." (reference §1.8).
+    # Real gateway: 401 "APIG.0301" "Incorrect IAM authentication information: ..." (code also
+    # spelt APIGW.0301: https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-0001.html).
     return GatewayError("APIG.0301", f"Incorrect IAM authentication information: {reason}", status=401)
 
 
@@ -64,7 +70,8 @@ def api_not_found(method: str, path: str) -> GatewayError:
 
 
 def body_too_large(size: int, limit: int) -> GatewayError:
-    # Reference §5.1: AK/SK-signed bodies are limited to 12 MB at the gateway; code APIG.0201 unconfirmed.
+    # AK/SK-signed bodies are limited to 12 MB at the gateway
+    # (https://support.huaweicloud.com/intl/devg-apisign/api-sign-provide01.html); code APIG.0201 unconfirmed.
     return GatewayError(
         "APIG.0201", f"Request entity too large: {size} bytes exceeds the {limit}-byte limit", status=413
     )

@@ -1,4 +1,5 @@
-"""SDK-HMAC-SHA256 verification, mirroring huaweicloudsdkcore signer/signer.py (reference §5.1)."""
+"""SDK-HMAC-SHA256 verification, mirroring huaweicloudsdkcore signer/signer.py
+(https://github.com/huaweicloud/huaweicloud-sdk-python-v3/blob/master/huaweicloud-sdk-core/huaweicloudsdkcore/signer/signer.py)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ from simulator.errors import FlatError
 
 
 class CsbsError(FlatError):
-    """CSBS errors: {"error_code": "CSBS.xxxx", "error_msg"} (reference §2.4)."""
+    """CSBS errors: {"error_code": "CSBS.xxxx", "error_msg"}
+    (https://support.huaweicloud.com/en-us/api-csbs/en-us_topic_0071888297.html)."""
 
 
 class CheckpointItemNotFoundError(CsbsError):

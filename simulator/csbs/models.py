@@ -87,7 +87,8 @@ class Backup:
         return next((v for v in self.volume_backups if v.bootable), None)
 
     def to_api(self) -> dict[str, Any]:
-        """CSBS checkpoint_item (reference §2.3)."""
+        """CSBS checkpoint_item
+        (https://docs.otc.t-systems.com/cloud-server-backup-service/api-ref/api_description/backup_management/querying_a_single_backup.html)."""
         disk_status = "available" if self.status == "available" else self.status
         system = self.system_disk
         return {
@@ -191,7 +192,9 @@ class CsbsBackend:
             (b for b in self.backups.values() if b.provider == "CSBS"),
             key=lambda b: b.id,
         )
-        # Reference §2.2: sort is "key[:asc|desc],..."; apply the keys last-to-first with a stable sort.
+        # sort is "key[:asc|desc],...", per
+        # https://docs.otc.t-systems.com/cloud-server-backup-service/api-ref/api_description/backup_management/querying_all_backups.html
+        # Apply the keys last-to-first with a stable sort.
         for key, descending in reversed(_sort_spec(query.get("sort"))):
             items.sort(key=SORT_KEYS[key], reverse=descending)
         if status is not None:

@@ -1,4 +1,8 @@
-"""CSBS routes (reference §2; golangsdk openstack/csbs/v1/backup/urls.go)."""
+"""CSBS routes (golangsdk https://github.com/chnsz/golangsdk/blob/master/openstack/csbs/v1/backup/urls.go);
+the APIs:
+https://docs.otc.t-systems.com/cloud-server-backup-service/api-ref/api_description/backup_management/querying_all_backups.html,
+https://docs.otc.t-systems.com/cloud-server-backup-service/api-ref/api_description/backup_management/querying_a_single_backup.html.
+"""
 
 from simulator.wire import route
 

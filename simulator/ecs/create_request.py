@@ -1,4 +1,5 @@
-"""Parsing and checking the body of POST /v1[.1]/{project_id}/cloudservers (reference §3.2).
+"""Parsing and checking the body of POST /v1[.1]/{project_id}/cloudservers
+(https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html).
 
 Field names and types follow the official SDK models (huaweicloudsdkecs v2 PostPaidServer*,
 PrePaidServer*). The SDK drops unset fields, but raw callers may send optional fields as null, so
@@ -37,7 +38,8 @@ EXTEND_FIELDS = {
     "spot_duration_hours", "interruption_policy", "spot_duration_count", "CB_CSBS_BACKUP",
 }  # fmt: skip
 VOLUME_TYPES = ("SATA", "SAS", "SSD", "GPSSD", "ESSD", "GPSSD2", "ESSD2", "co-p1", "uh-l1")
-# Server names: 1-64 characters, letters (Chinese too), digits, "_", "-", "." (reference §3.2).
+# Server names: 1-64 characters, letters (Chinese too), digits, "_", "-", "."
+# (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html).
 NAME_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fa5._-]{1,64}$")
 # Flavor names as ECS spells them: <family>.<size>.<memory-to-vCPU ratio>, e.g. s6.large.2.
 FLAVOR_RE = re.compile(r"^[a-z][a-z0-9]*\.(small|medium|large|(\d*)xlarge)\.(\d+)$")

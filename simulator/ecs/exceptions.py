@@ -4,14 +4,16 @@ from simulator.errors import NestedError
 
 
 class EcsError(NestedError):
-    """ECS errors: {"error": {"code": "Ecs.xxxx", "message"}} (reference §3)."""
+    """ECS errors: {"error": {"code": "Ecs.xxxx", "message"}}
+    (https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html)."""
 
 
 class ServerNotFoundError(EcsError):
     status = 404
 
     def __init__(self, server_id: str) -> None:
-        # Ecs.0114 for an unknown server: (OTC copy) appendix/error_codes.rst, per reference §3.1.
+        # Ecs.0114 for an unknown server (OTC copy):
+        # https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html
         super().__init__("Ecs.0114", f"Instance[{server_id}] could not be found.")
 
 
@@ -33,19 +35,22 @@ class ServerStateError(EcsError):
 
 class ImageNotFoundError(EcsError):
     def __init__(self, image_id: str) -> None:
-        # Reference §3.2: Ecs.0031 "image does not exist".
+        # Ecs.0031 "image does not exist":
+        # https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html
         super().__init__("Ecs.0031", f"The image {image_id} does not exist.")
 
 
 class ImageNotActiveError(EcsError):
     def __init__(self, image_id: str, status: str) -> None:
-        # Reference §3.2: Ecs.0032 "image not active".
+        # Ecs.0032 "image not active":
+        # https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html
         super().__init__("Ecs.0032", f"The image {image_id} is {status}, not active.")
 
 
 class ImageBackupMissingError(EcsError):
     def __init__(self, image_id: str, backup_id: str) -> None:
-        # Reference §3.2: Ecs.0034 "full-ECS backup missing or deleted".
+        # Ecs.0034 "full-ECS backup missing or deleted":
+        # https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html
         super().__init__(
             "Ecs.0034", f"The backup {backup_id} of full-ECS image {image_id} does not exist or was deleted."
         )
@@ -53,7 +58,8 @@ class ImageBackupMissingError(EcsError):
 
 class ImageUnusableError(EcsError):
     def __init__(self, image_id: str, backup_id: str, status: str) -> None:
-        # Reference §3.2: Ecs.0048 "full-ECS image not usable" (its backup must be available or creating).
+        # Ecs.0048 "full-ECS image not usable" (its backup must be available or creating):
+        # https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html
         super().__init__(
             "Ecs.0048",
             f"The full-ECS image {image_id} cannot be used: its backup {backup_id} is {status}, "
@@ -63,7 +69,8 @@ class ImageUnusableError(EcsError):
 
 class DataDiskTypeMismatchError(EcsError):
     def __init__(self, snapshot_id: str, reason: str) -> None:
-        # Reference §3.2: Ecs.0046 "data-disk type mismatch with the image".
+        # Ecs.0046 "data-disk type mismatch with the image":
+        # https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html
         super().__init__(
             "Ecs.0046", f"The data disk for snapshotId {snapshot_id} does not match the image: {reason}."
         )

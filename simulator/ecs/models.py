@@ -34,7 +34,8 @@ JOB_TYPES = {
 SUB_JOB_TYPES = {"create": "createSingleServer", "delete": "deleteSingleServer"}
 INIT_SHARE = 0.2  # the first 20 % of a job's duration is INIT, the rest RUNNING (as IMS jobs)
 # Where each action leaves a server once its job has finished (None: status unchanged). Changing or
-# reinstalling the OS replaces the system disk only (reference §3.3); the status is left as it was.
+# reinstalling the OS replaces the system disk only
+# (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0202.html); the status is left as it was.
 FINAL_STATUS: dict[str, str | None] = {
     "start": "ACTIVE",
     "stop": "SHUTOFF",
@@ -174,7 +175,8 @@ class EcsJob:
         return cls(**data)
 
     def to_api(self) -> dict[str, Any]:
-        """ECS job body (reference §3.2 "ECS job"): sub_jobs carry entities.server_id."""
+        """ECS job body: sub_jobs carry entities.server_id
+        (https://github.com/huaweicloud/huaweicloud-sdk-python-v3/blob/master/huaweicloud-sdk-ecs/huaweicloudsdkecs/v2/model/sub_job_entities.py)."""
         failed = self.status == "FAIL"
         end = iso_z(self.end_ts, millis=True) if self.end_ts is not None else ""
         common = {
@@ -294,8 +296,9 @@ class EcsActions:
         return self._job(action, server_ids, now)
 
     def change_os(self, server_id: str, image_id: str, *, stop_first: bool, now: float) -> EcsJob:
-        """Reference §3.3: only the system disk is replaced; a full-ECS image is accepted, and its data
-        disks are NOT restored (the server keeps its own data volumes)."""
+        """Only the system disk is replaced (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0202.html);
+        a full-ECS image is accepted, and its data disks are NOT restored (the server keeps its own
+        data volumes)."""
         server = self._stopped_or_stoppable(server_id, "change the OS of", stop_first=stop_first)
         image = self.images.get(image_id)
         if image is None:
@@ -315,7 +318,8 @@ class EcsActions:
         return self._job("reinstall_os", [server_id], now)
 
     def _stopped_or_stoppable(self, server_id: str, what: str, *, stop_first: bool) -> Server:
-        # Reference §3.3: the ECS must be stopped, or the request must say mode "withStopServer".
+        # The ECS must be stopped, or the request must say mode "withStopServer"
+        # (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0202.html).
         server = self.get_server(server_id)
         if server.status != "SHUTOFF" and not stop_first:
             raise ServerStateError(server_id, server.status, what, 'SHUTOFF (or mode "withStopServer")')

@@ -125,7 +125,9 @@ class EcsResponses:
         spec = create_request.parse(req.json_body(InvalidParameterError), prepaid_api=prepaid_api)
         created = self.backend.create_servers(spec, clock.now())
         if created.job is None:
-            return Reply(202)  # reference §3.2: dry_run answers 202 when the request is valid
+            # dry_run answers 202 when the request is valid:
+            # https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html
+            return Reply(202)
         body: dict[str, object] = {"job_id": created.job.id, "serverIds": created.server_ids}
         if created.order_id is not None:
             body["order_id"] = created.order_id

@@ -1,4 +1,5 @@
-"""ECS server creation from full-ECS images and batch deletion (reference §3.2)."""
+"""ECS server creation from full-ECS images and batch deletion
+(https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from simulator.ecs.models import EcsActions, EcsJob, Nic, Server
 from simulator.evs.models import Volume
 from simulator.ims.records import Image
 
-# Reference §3.2 / Ecs.0048: the image's backup must be Available or Creating.
+# Ecs.0048: the image's backup must be Available or Creating
+# (https://docs.otc.t-systems.com/elastic-cloud-server/api-ref/appendix/error_codes.html).
 USABLE_BACKUP_STATUSES = ("available", "protecting")
 DEFAULT_VOLUME_TYPE = "SATA"  # an original disk whose type is unknown is restored as common I/O
 SUBNET_PREFIX = "192.168.0."  # unconfirmed: the simulator knows no subnet CIDRs; all use 192.168.0.0/24
@@ -139,7 +141,8 @@ class EcsBackend(EcsActions):
 
     @staticmethod
     def _system_disk(root: DiskSpec, image: Image) -> PlannedDisk:
-        # Reference §3.2: root_volume.size must be >= the image's min_disk; 0/omitted means min_disk.
+        # root_volume.size must be >= the image's min_disk; 0/omitted means min_disk
+        # (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html).
         size = root.size or image.min_disk
         if size < image.min_disk:
             raise InvalidParameterError(
@@ -151,7 +154,7 @@ class EcsBackend(EcsActions):
     def _data_disks(entries: list[DiskSpec], image: Image) -> list[PlannedDisk]:
         """One disk per data disk of the image (its original size and type unless a data_volumes
         entry names it by extendparam.snapshotId: original disk id or its snapshot id), then one new
-        empty disk per other entry (reference §3.2)."""
+        empty disk per other entry (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html)."""
         chosen: dict[int, DiskSpec] = {}
         for entry in entries:
             if entry.snapshot_id is None:

@@ -32,7 +32,8 @@ url_paths = [
             "reboot": "ecs.batch_reboot_servers",
         },
     ),
-    # v2 = with Cloud-Init, v1 = without (reference §3.3); both answer the same way here.
+    # v2 = with Cloud-Init (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0202.html), v1 = without
+    # (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0204.html); both answer the same way here.
     route("POST", SERVER + "/changeos$", "ecs.change_os", "change_os"),
     route("POST", SERVER + "/reinstallos$", "ecs.reinstall_os", "reinstall_os"),
 ]

@@ -1,4 +1,5 @@
-"""IMS errors: {"error": {"code": "IMG.xxxx", "message"}} (reference §1.8).
+"""IMS errors: {"error": {"code": "IMG.xxxx", "message"}}
+(https://support.huaweicloud.com/intl/en-us/eu-west-0-api-ims/en-us_topic_0022473689.html).
 
 Messages follow the IMS error-code table ((OTC copy) opentelekomcloud-docs/image-management-service
 api-ref/source/error_codes.rst) and add the offending value so a caller can act on them.

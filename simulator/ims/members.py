@@ -6,7 +6,8 @@ https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huawei
 POST and DELETE /v1/cloudimages/members with {"images": [...], "projects": [...]} answer {"job_id"},
 then GET /v1/{project_id}/jobs/{job_id} until SUCCESS. The members change when the job finishes.
 
-Rules (reference §1.6; https://support.huaweicloud.com/intl/tr-tr/usermanual-ims/ims_01_0218.html):
+Rules (https://support.huaweicloud.com/intl/tr-tr/api-ims/ims_03_0607.html,
+https://support.huaweicloud.com/intl/tr-tr/usermanual-ims/ims_01_0218.html):
 only full-ECS images made from CBR backups can be shared (CSBS-based: IMG.0135), with at most 10
 projects. A member added by sharing is "pending" until the other project accepts it.
 """

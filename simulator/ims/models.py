@@ -260,7 +260,8 @@ class ImsBackend:
             if marker not in ids:
                 raise exc.MalformedRequestError(f"marker '{marker}' is not the id of a listed image")
             images = images[ids.index(marker) + 1 :]
-        # Not a documented filter (reference §1.3): __backup_id is ignored, as the cloud does.
+        # Not a documented filter (https://support.huaweicloud.com/intl/th-th/api-ims/ims_03_0602.html):
+        # __backup_id is ignored, as the cloud does.
         return images[:limit]
 
     # ---- update ----------------------------------------------------------------------------------
@@ -322,8 +323,9 @@ class ImsBackend:
     # ---- delete ----------------------------------------------------------------------------------
     def delete_image(self, image_id: str, *, delete_backup: bool, now: float | None = None) -> None:
         """With `now` (a cloud DELETE) and delete_seconds > 0 the image goes only after that time
-        (reference §1.5: Terraform polls the list until it is empty); a second DELETE meanwhile is
-        accepted and changes nothing."""
+        (Terraform polls the list until it is empty:
+        https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/services/ims/resource_huaweicloud_ims_cbr_whole_image.go);
+        a second DELETE meanwhile is accepted and changes nothing."""
         image = self.get_image(image_id)
         if image.delete_at is not None:
             return
@@ -351,7 +353,8 @@ class ImsBackend:
         if action == "create":
             self._put_tags(image, tags)
         else:
-            keys = {t["key"] for t in tags}  # deleting a missing tag succeeds (reference §1.7)
+            # deleting a missing tag succeeds (https://support.huaweicloud.com/eu/api-ims/ims_03_0617.html)
+            keys = {t["key"] for t in tags}
             image.tags = [t for t in image.tags if t["key"] not in keys]
 
     def add_tag(self, image_id: str, tag: dict[str, str]) -> None:

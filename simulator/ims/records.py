@@ -67,16 +67,20 @@ class Image:
         return {**self.to_api(), "_sim_data_disks": [dict(d) for d in self.data_disks]}
 
     def to_api(self) -> dict[str, Any]:
-        """Image object as GET /v2/cloudimages shows it (reference §1.3)."""
+        """Image object as GET /v2/cloudimages shows it
+        (https://support.huaweicloud.com/intl/th-th/api-ims/ims_03_0602.html)."""
         body: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "status": self.status,
             "visibility": "private",
             "__imagetype": "private",
-            "__whole_image": "true",  # string, as golangsdk decodes it (reference §1.3)
+            # A string, as golangsdk decodes it (WholeImage in
+            # https://github.com/chnsz/golangsdk/blob/master/openstack/ims/v2/cloudimages/results.go).
+            "__whole_image": "true",
             "__backup_id": self.backup_id,
-            # unconfirmed for CSBS-based images (reference §1.3); TF documents this form for CBR.
+            # unconfirmed for CSBS-based images; TF documents this form for CBR:
+            # https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/docs/resources/ims_cbr_whole_image.md
             "__data_origin": f"server_backup,{self.backup_id}",
             "__os_version": self.os_version,
             "__os_type": self.os_type,
@@ -93,7 +97,8 @@ class Image:
             "protected": False,
             "owner": self.owner,
             "enterprise_project_id": self.enterprise_project_id,
-            # Legacy "key.value" tag strings; key/value tags are read through the tag API (§1.7).
+            # Legacy "key.value" tag strings; key/value tags are read through the tag API
+            # (https://support.huaweicloud.com/eu/api-ims/ims_03_0617.html).
             "tags": [f"{t['key']}.{t['value']}" for t in self.tags],
             "file": f"/v2/images/{self.id}/file",
             "self": f"/v2/images/{self.id}",
@@ -144,7 +149,8 @@ class Job:
     def to_api(self, *, progress_at: float | None = None) -> dict[str, Any]:
         """Job body; progress_at (a timestamp) adds the progress API's process_percent/current_task."""
         entities: dict[str, Any] = {}
-        # Reference §1.2: entities carries image_id/image_name on SUCCESS only, so a client cannot
+        # entities carries image_id/image_name on SUCCESS only
+        # (https://support.huaweicloud.com/intl/id-id/api-ims/ims_03_0905.html), so a client cannot
         # learn the image id from a running job (it must find the image another way after a crash).
         if self.image_id is not None and self.status == "SUCCESS":
             entities = {"image_id": self.image_id, "image_name": self.image_name}
@@ -205,7 +211,8 @@ def check_description(description: str) -> None:
 
 
 def normalise_tag(key: Any, value: Any, *, for_delete: bool = False) -> dict[str, str]:
-    """Reference §1.7: key 1-36 and value 0-43 chars after trimming (delete checks 127/255 only)."""
+    """Key 1-36 and value 0-43 chars after trimming (delete checks 127/255 only):
+    https://support.huaweicloud.com/eu/api-ims/ims_03_0617.html."""
     if not isinstance(key, str) or not isinstance(value, str):
         raise exc.MalformedRequestError("tag key and value must be strings")
     key, value = key.strip(), value.strip()

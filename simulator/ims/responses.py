@@ -56,8 +56,8 @@ def _tag_list(raw: Any, field: str, *, for_delete: bool = False) -> list[dict[st
         raise exc.MalformedRequestError(f"field '{field}' must be a list of {{key, value}} objects")
     tags = []
     for item in raw:
-        # Reference §1.7 (ResourceTag/TagKeyValue): key and value are both mandatory; an empty
-        # string is a valid value, a missing one is not.
+        # ResourceTag/TagKeyValue (https://support.huaweicloud.com/eu/api-ims/ims_03_0617.html): key and value
+        # are both mandatory; an empty string is a valid value, a missing one is not.
         if not isinstance(item, dict) or set(item) != {"key", "value"}:
             raise exc.MalformedRequestError(
                 f"each entry of '{field}' must be an object with both 'key' and 'value' (value may be '')"
@@ -185,7 +185,8 @@ class ImsResponses:
         if set(data) - {"action", "tags"}:
             raise exc.MalformedRequestError(f"unknown field(s) {sorted(set(data) - {'action', 'tags'})}")
         action = data.get("action")
-        if action not in ("create", "delete"):  # case-sensitive (reference §1.7)
+        # case-sensitive (https://support.huaweicloud.com/eu/api-ims/ims_03_0617.html)
+        if action not in ("create", "delete"):
             raise exc.MalformedRequestError(f"action must be 'create' or 'delete', got {action!r}")
         tags = _tag_list(data.get("tags"), "tags", for_delete=action == "delete")
         if not tags:

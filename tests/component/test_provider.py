@@ -72,7 +72,8 @@ def test_create_returns_before_the_image_is_active(
 def test_create_finds_a_running_jobs_image_with_one_list_and_one_tag_read(
     sim: RunningSimulator, provider: FullEcsImageProvider
 ) -> None:
-    # While the job runs IMS does not name the image in the job (reference 1.2): create() lists the
+    # While the job runs IMS does not name the image in the job
+    # (https://support.huaweicloud.com/intl/id-id/api-ims/ims_03_0905.html): create() lists the
     # backup's images once per poll and reads tags only for candidates, reusing them for the outputs.
     sim.control.set_job_seconds(30)
     result = provider.create(image_props(seed.BACKUP_AVAILABLE))

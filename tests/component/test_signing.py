@@ -339,7 +339,9 @@ def test_case_count() -> None:
 
 
 def test_vector_post_pure_and_auth() -> None:
-    """API reference 5.1, vector 1, through sign() and through HuaweiSigner."""
+    """Vector 1 (signature made with the SDK signer,
+    https://github.com/huaweicloud/huaweicloud-sdk-python-v3/blob/master/huaweicloud-sdk-core/huaweicloudsdkcore/signer/signer.py),
+    through sign() and through HuaweiSigner."""
     expected = (
         "SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
         "Signature=4eca7427094bddceecbde00e5edced9f212f6329efec982c6cb1c37bdf8f1d5b"
@@ -361,7 +363,9 @@ def test_vector_post_pure_and_auth() -> None:
 
 
 def test_vector_get_with_query_pure_and_sdk() -> None:
-    """API reference 5.1, vector 2 (no X-Project-Id: only sign() and the bare SDK Signer can omit it)."""
+    """Vector 2 (signature made with the SDK signer,
+    https://github.com/huaweicloud/huaweicloud-sdk-python-v3/blob/master/huaweicloud-sdk-core/huaweicloudsdkcore/signer/signer.py);
+    no X-Project-Id: only sign() and the bare SDK Signer can omit it."""
     expected = (
         "SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=host;x-sdk-date, "
         "Signature=f6ad4fa5c299623d47973108cc8569adea2f8c4fe7d7ca741d7fcc821cc07630"

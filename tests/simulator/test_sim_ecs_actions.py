@@ -158,7 +158,8 @@ def test_change_os_with_a_full_ecs_image_replaces_only_the_system_disk(sim: Runn
 
     assert (job.job_type, job.status) == ("changeOS", "SUCCESS")
     assert (before.image.id, after.image.id) == ("00000000-0000-4000-8000-0000000000aa", seed.IMAGE_EXISTING)
-    # Data disks stay: the image's data disks are not restored by an OS change (reference §3.3).
+    # Data disks stay: the image's data disks are not restored by an OS change
+    # (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0202.html).
     volumes = [(v.id, v.boot_index) for v in after.os_extended_volumesvolumes_attached]
     assert volumes == [(seed.VOLUME_DB01_SYSTEM, "0"), (seed.VOLUME_DB01_DATA, "-1")]
 

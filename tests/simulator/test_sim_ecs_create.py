@@ -1,4 +1,5 @@
-"""ECS server creation from full-ECS images (reference §3.2) through the official EcsClient."""
+"""ECS server creation from full-ECS images (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html)
+through the official EcsClient."""
 
 from __future__ import annotations
 

@@ -41,7 +41,8 @@ def test_job_runs_with_a_saving_image() -> None:
     backend, job_id, image_id = backend_with_job(10.0)
     backend.advance(1005.0)
     assert (backend.jobs[job_id].status, backend.images[image_id].status) == ("RUNNING", "saving")
-    assert backend.jobs[job_id].to_api()["entities"] == {}  # image_id only on SUCCESS (reference §1.2)
+    # image_id only on SUCCESS (https://support.huaweicloud.com/intl/id-id/api-ims/ims_03_0905.html)
+    assert backend.jobs[job_id].to_api()["entities"] == {}
 
 
 def test_progress_rises_with_elapsed_time_and_is_100_at_the_end() -> None:

@@ -102,7 +102,8 @@ def sign(
     secret_key: str,
     now: datetime,
 ) -> dict[str, str]:
-    """Headers with X-Sdk-Date, Host and Authorization added (SDK-HMAC-SHA256, reference §5.1)."""
+    """Headers with X-Sdk-Date, Host and Authorization added (SDK-HMAC-SHA256,
+    https://github.com/huaweicloud/huaweicloud-sdk-python-v3/blob/master/huaweicloud-sdk-core/huaweicloudsdkcore/signer/signer.py)."""
     parts = urlsplit(url)
     signed = {**headers, "X-Sdk-Date": now.strftime("%Y%m%dT%H%M%SZ"), "Host": parts.netloc}
     uri = "/".join(_encode(s) for s in unquote(parts.path).split("/"))
