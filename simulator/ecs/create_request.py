@@ -153,7 +153,7 @@ def _disk(raw: Any, where: str, *, data: bool) -> DiskSpec:
         if snapshot_id is not None and not data:
             raise _bad(f"'{where}.extendparam.snapshotId' is for data disks only")
     if data and disk.get("data_image_id") is not None:
-        raise _bad(f"'{where}.data_image_id' takes a data-disk image, not simulated (reference §3.2)")
+        raise _bad(f"'{where}.data_image_id' takes a data-disk image, not simulated")
     return DiskSpec(volume_type, size or 0, multiattach, snapshot_id or None)
 
 
