@@ -107,7 +107,8 @@ def test_job_is_init_and_image_queued_while_the_job_runs(sim: RunningSimulator) 
 
     assert job.status == "INIT"
     assert job.end_time == ""
-    # https://support.huaweicloud.com/intl/id-id/api-ims/ims_03_0905.html: entities.image_id/image_name appear on SUCCESS only.
+    # entities.image_id/image_name appear on SUCCESS only:
+    # https://support.huaweicloud.com/intl/id-id/api-ims/ims_03_0905.html
     assert (job.entities.image_id, job.entities.image_name) == (None, None)
     image_id = image_of_backup(client, seed.BACKUP_AVAILABLE)
     image = client.list_images(ListImagesRequest(id=image_id)).images[0]
