@@ -5,13 +5,12 @@ to print, the phase, and the job's percent when it read one. A line is printed o
 
 How long to sleep before the next poll (PollState.next_interval):
 - While a job reports a rising percent: until its predicted end (the estimated remaining time),
-  but no longer than a third of the job's estimated length (nor `cap`, if that is longer), and never
-  below `first`. Why: the percent says when the job will end, so one sleep reaches the end instead of
-  a fixed schedule's many; the third-of-the-job bound re-checks the estimate a few times, so a job
-  that speeds up is noticed within a third of its length at worst. A 60 s job costs about 5 job
-  reads (Terraform's 10 s schedule: 6), a 600 s job about 5 (Terraform: 60), and the end is noticed
-  within about `first` when the percent is steady. Jitter only shortens these sleeps, so none
-  overshoots the predicted end.
+  but no longer than half the job's estimated length (nor `cap`, if that is longer), and never below
+  `first`. Why: the percent says when the job will end, so one sleep reaches the end instead of a
+  fixed schedule's many; the half-the-job bound re-checks the estimate on the way, so a job that
+  speeds up is noticed within half its length at worst. A 60 s or 600 s job costs about 5 job reads
+  (Terraform's 10 s schedule: 6 and 60), and the end is noticed within about `first` when the
+  percent is steady. Jitter only shortens these sleeps, so none overshoots the predicted end.
   The rate is the average since the percent was first seen, so a percent that stalls makes the
   estimate (and the sleep) grow instead of spinning at the floor.
 - Otherwise (no job, a percent not rising yet, the image phases after the job): the growing
@@ -138,7 +137,7 @@ class PollState:
         if self._remaining is None:
             interval = next(self._intervals) * (1.0 + schedule.jitter * (2.0 * self._rand() - 1.0))
         else:
-            bound = max(schedule.cap, (self._length or 0.0) / 3)
+            bound = max(schedule.cap, (self._length or 0.0) / 2)
             shorter = 1.0 - schedule.jitter * self._rand()  # never past the predicted end
             interval = max(schedule.first, min(self._remaining, bound)) * shorter
         return min(interval, deadline - now)

@@ -32,7 +32,7 @@ def test_poll_state_restarts_the_schedule_only_on_a_new_phase() -> None:
     assert step("job SUCCESS 100%", "job SUCCESS") == ("job SUCCESS 100%", 1.0)  # new phase: reset
 
 
-def test_poll_state_sleeps_to_the_end_the_percent_predicts_in_at_most_thirds_of_the_job() -> None:
+def test_poll_state_sleeps_to_the_end_the_percent_predicts_in_at_most_halves_of_the_job() -> None:
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
 
     def sleep_after(now: float, percent: float | None, phase: str = "job RUNNING") -> float:
@@ -40,22 +40,22 @@ def test_poll_state_sleeps_to_the_end_the_percent_predicts_in_at_most_thirds_of_
         return state.next_interval(what="x", deadline=1e9, hint="", now=now)
 
     assert sleep_after(100.0, 10.0, "job INIT") == 0.5  # one sighting gives no rate: `first`
-    # 5 %/s: a 20 s job with 17.5 s left; a third of it is below `cap`, so `cap` bounds the sleep
+    # 5 %/s: a 20 s job with 17.5 s left; half of it is `cap`, which bounds the sleep
     assert sleep_after(100.5, 12.5, "job INIT") == pytest.approx(10.0)
     # INIT -> RUNNING keeps the rate (the percent is the job's): 8.75 s left, slept to the end
     assert sleep_after(109.25, 56.25) == pytest.approx(8.75)
     assert sleep_after(118.0, 99.9) == 0.5  # 0.02 s left: never below `first`
-    # A 60 s job is re-checked every third of it (20 s), a 600 s job every 200 s: few requests.
+    # A 60 s job is re-checked every half of it (30 s), a 600 s job every 300 s: few requests.
     for length in (60.0, 600.0):
         state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
         assert sleep_after(0.0, 0.0) == 0.5
-        assert sleep_after(0.5, 0.5 * 100 / length) == pytest.approx(length / 3)
+        assert sleep_after(0.5, 0.5 * 100 / length) == pytest.approx(length / 2)
         assert sleep_after(length * 0.9, 90.0) == pytest.approx(length * 0.1)  # the rest, at once
     # A stalled percent slows the estimated rate (longer sleeps) instead of spinning at the floor.
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
     sleep_after(0.0, 10.0)
     assert sleep_after(1.0, 20.0) == pytest.approx(8.0)  # 10 %/s: 8 s left
-    assert sleep_after(9.0, 20.0) == pytest.approx(30.0)  # 20 % in 9 s: 72 s left, a third of 90 s
+    assert sleep_after(9.0, 20.0) == pytest.approx(45.0)  # 20 % in 9 s: 72 s left, half of 90 s
     # No percent (the image phases): the schedule again.
     assert sleep_after(6.0, None, "image saving") == 0.5
     assert sleep_after(6.5, None, "image saving") == 0.75
