@@ -269,7 +269,9 @@ def adoption_changes(image: Image, tags: Mapping[str, str], spec: ImageSpec) -> 
         before = _current(image, field)
         after = operation.get("value")
         changes.append(
-            f"{field} {before!r} -> {after!r}" if operation["op"] != "remove" else f"remove {field}"
+            f"{field} {_shown(before)} -> {_shown(after)}"
+            if operation["op"] != "remove"
+            else f"remove {field}"
         )
     to_delete, to_create = tag_changes(tags, spec.tags or {})
     if to_delete:

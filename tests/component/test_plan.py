@@ -174,3 +174,12 @@ def test_progress_phase_excludes_the_percent() -> None:
     image = Image.from_api({"id": "i", "status": "saving"})
     assert plan.progress(job, image) == ("job RUNNING, image saving", "job RUNNING 42%, image saving")
     assert plan.progress(None, image) == ("image saving", "image saving")
+
+
+def test_adoption_changes_name_every_change_and_show_an_unset_value_as_none() -> None:
+    found = Image.from_api({"id": "i", "name": "old", "__description": "by hand", "min_ram": 0})
+    [line] = plan.adoption_changes(found, {"owner": "ops"}, spec(tags={"env": "prod"}))
+    assert line == (
+        "adopting image i will change: name 'old' -> 'img'; description 'by hand' -> (none); "
+        "remove tags owner=ops; set tags env=prod"
+    )
