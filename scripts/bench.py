@@ -61,8 +61,6 @@ PROGRAM_SOURCE = Path(__file__).resolve().parent / "bench_program" / "__main__.p
 PROJECT = "full-ecs-image-bench"
 # Protects only the throwaway bench stacks' copies of the simulator's made-up keys.
 BENCH_PASSPHRASE = "hwc-full-ecs-image-local-bench"  # noqa: S105 - documented, protects nothing real
-# Clones of the seed's available backup: version-4-shaped UUIDs, distinct from every seed id.
-BENCH_BACKUP_PREFIX = "c1000000-0000-4000-8000-"
 IMAGE_NAME_PREFIX = "bench-image-"  # the program names its images bench-image-000, -001, ...
 PARTS = ("scaling", "rate_limited", "wait")
 
@@ -314,33 +312,12 @@ def prepare_program() -> Path:
 
 
 def write_simulator_state(path: Path, count: int) -> list[str]:
-    """The default seed plus `count` available whole-ECS backups cloned from BACKUP_AVAILABLE."""
-    from simulator.seed import BACKUP_AVAILABLE, build
+    """The default seed plus `count` available whole-ECS backups cloned from BACKUP_AVAILABLE; their ids."""
+    from simulator.seed import clone_ids, with_backup_clones
     from simulator.state import StateFile
 
-    state = build("default", SIM_PROJECT_ID, SIM_REGION)
-    template = state.backups[BACKUP_AVAILABLE]
-    backup_ids = []
-    for index in range(count):
-        backup_id = f"{BENCH_BACKUP_PREFIX}{index:012d}"
-        clone = dataclasses.replace(
-            template,
-            id=backup_id,
-            checkpoint_id=f"91000000-0000-4000-8000-{index:012d}",
-            name=f"bench-backup-{index:03d}",
-            # Distinct volume-backup ids; they back up the same web01 volumes as the template.
-            volume_backups=[
-                dataclasses.replace(volume, id=f"d1{index:06d}-0000-4000-8000-{disk:012d}")
-                for disk, volume in enumerate(template.volume_backups)
-            ],
-            created_ts=template.created_ts + index + 1,
-            updated_ts=template.updated_ts + index + 1,
-            os_images=[],
-        )
-        state.backups[backup_id] = clone
-        backup_ids.append(backup_id)
-    StateFile(str(path)).save(state)
-    return backup_ids
+    StateFile(str(path)).save(with_backup_clones(SIM_PROJECT_ID, SIM_REGION, count, series=1, label="bench"))
+    return clone_ids(count, 1)
 
 
 @contextlib.contextmanager

@@ -7,6 +7,8 @@ one existing full-ECS image. "empty": nothing at all.
 
 from __future__ import annotations
 
+import dataclasses
+
 from simulator.csbs.models import Backup, VolumeBackup
 from simulator.ecs.models import Server
 from simulator.evs.models import Volume
@@ -251,3 +253,32 @@ def build(seed: str, project_id: str, region: str = DEFAULT_REGION) -> CloudStat
     )
     used.os_images.append(IMAGE_EXISTING)
     return state
+
+
+def with_backup_clones(project_id: str, region: str, count: int, *, series: int, label: str) -> CloudState:
+    """The default seed plus `count` available whole-ECS CSBS backups cloned from BACKUP_AVAILABLE
+    (a backup makes one image, so many images need many backups): the benchmark and the fault matrix.
+
+    Ids: backups `c<series>000000-0000-4000-8000-<index>`; they back up the same volumes as the template.
+    Returns the state; its backups `clone_ids(count, series)` are the clones."""
+    state = build("default", project_id, region)
+    template = state.backups[BACKUP_AVAILABLE]
+    for index, backup_id in enumerate(clone_ids(count, series)):
+        state.backups[backup_id] = dataclasses.replace(
+            template,
+            id=backup_id,
+            checkpoint_id=f"9{series}000000-0000-4000-8000-{index:012d}",
+            name=f"{label}-backup-{index:03d}",
+            volume_backups=[
+                dataclasses.replace(volume, id=f"d{series}{index:06d}-0000-4000-8000-{disk:012d}")
+                for disk, volume in enumerate(template.volume_backups)
+            ],
+            created_ts=template.created_ts + index + 1,
+            updated_ts=template.updated_ts + index + 1,
+            os_images=[],
+        )
+    return state
+
+
+def clone_ids(count: int, series: int) -> list[str]:
+    return [f"c{series}000000-0000-4000-8000-{index:012d}" for index in range(count)]

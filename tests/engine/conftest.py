@@ -129,9 +129,31 @@ def engine(
 ) -> EngineStack:
     for name in _AMBIENT_CREDENTIALS:
         monkeypatch.delenv(name, raising=False)
+    stack, work_dir, env_vars, home = local_stack(PROGRAM, PROJECT, tmp_path, pulumi_command)
+    cli_env = {
+        **os.environ,
+        **env_vars,
+        "PULUMI_HOME": str(home),
+        "PATH": os.pathsep.join([str(engine_bin), os.environ.get("PATH", "")]),
+    }
+    engine_stack = EngineStack(
+        stack=stack, sim=sim, work_dir=work_dir, cli_env=cli_env, engine_bin=engine_bin
+    )
+    configure_for_simulator(engine_stack, sim.access_key, sim.secret_key)
+    engine_stack.set("backupId", BACKUP_AVAILABLE)
+    engine_stack.set("imageName", IMAGE_NAME)
+    return engine_stack
+
+
+def local_stack(
+    program: Path, project: str, tmp_path: Path, pulumi_command: auto.PulumiCommand
+) -> tuple[auto.Stack, Path, dict[str, str], Path]:
+    """A fresh stack of `program` in tmp_path: file backend, own PULUMI_HOME with the stand-in plugin.
+
+    Returns the stack, its work dir, the engine environment and the Pulumi home."""
     work_dir = tmp_path / "program"
     work_dir.mkdir()
-    shutil.copy(PROGRAM / "__main__.py", work_dir / "__main__.py")
+    shutil.copy(program / "__main__.py", work_dir / "__main__.py")
     state_dir = tmp_path / "state"
     state_dir.mkdir()
     home = tmp_path / "pulumi-home"
@@ -159,27 +181,16 @@ def engine(
             pulumi_home=str(home),
             pulumi_command=pulumi_command,
             env_vars=env_vars,
-            project_settings=auto.ProjectSettings(name=PROJECT, runtime=runtime),
+            project_settings=auto.ProjectSettings(name=project, runtime=runtime),
         ),
     )
-    cli_env = {
-        **os.environ,
-        **env_vars,
-        "PULUMI_HOME": str(home),
-        "PATH": os.pathsep.join([str(engine_bin), os.environ.get("PATH", "")]),
-    }
-    engine_stack = EngineStack(
-        stack=stack, sim=sim, work_dir=work_dir, cli_env=cli_env, engine_bin=engine_bin
-    )
-    configure_for_simulator(engine_stack, sim.access_key, sim.secret_key)
-    engine_stack.set("backupId", BACKUP_AVAILABLE)
-    engine_stack.set("imageName", IMAGE_NAME)
-    return engine_stack
+    return stack, work_dir, env_vars, home
 
 
-def install_standin_plugin(home: Path) -> None:
+def install_standin_plugin(home: Path) -> Path:
     """The STAND-IN huaweicloud resource plugin v0.0.12 (tests and demo only), installed into this Pulumi
-    home the way `pulumi plugin install` lays out the real one, so the engine loads it by name and version."""
+    home the way `pulumi plugin install` lays out the real one, so the engine loads it by name and version.
+    Returns the installed launcher."""
     result = subprocess.run(
         [str(REPO / "scripts" / "install-standin-plugin.sh"), str(home)],
         env={**os.environ, "PYTHON": sys.executable},
@@ -188,17 +199,20 @@ def install_standin_plugin(home: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, f"install-standin-plugin.sh failed:\n{result.stderr}"
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def simulator_config(sim: RunningSimulator, access_key: str, secret_key: str) -> dict[str, auto.ConfigValue]:
+    """The huaweicloud settings pointing at the simulator, with its keys as secrets."""
+    return {
+        "huaweicloud:region": auto.ConfigValue(sim.region),
+        "huaweicloud:projectId": auto.ConfigValue(sim.project_id),
+        "huaweicloud:endpoints": auto.ConfigValue(json.dumps(dict.fromkeys(SERVICES, sim.url))),
+        "huaweicloud:accessKey": auto.ConfigValue(access_key, secret=True),
+        "huaweicloud:secretKey": auto.ConfigValue(secret_key, secret=True),
+    }
 
 
 def configure_for_simulator(engine: EngineStack, access_key: str, secret_key: str) -> None:
     """Point the huaweicloud settings at the simulator, with its keys as secrets."""
-    sim = engine.sim
-    engine.stack.set_all_config(
-        {
-            "huaweicloud:region": auto.ConfigValue(sim.region),
-            "huaweicloud:projectId": auto.ConfigValue(sim.project_id),
-            "huaweicloud:endpoints": auto.ConfigValue(json.dumps(dict.fromkeys(SERVICES, sim.url))),
-            "huaweicloud:accessKey": auto.ConfigValue(access_key, secret=True),
-            "huaweicloud:secretKey": auto.ConfigValue(secret_key, secret=True),
-        }
-    )
+    engine.stack.set_all_config(simulator_config(engine.sim, access_key, secret_key))

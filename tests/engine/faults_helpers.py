@@ -5,7 +5,6 @@ image (restartable on the same port from its state file), engine runs that can b
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import signal
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.ims.records import JOB_TYPE
-from simulator.seed import BACKUP_AVAILABLE, build
+from simulator.seed import build, clone_ids, with_backup_clones
 from simulator.state import StateFile
 from simulator.testing import DEFAULT_PROJECT_ID, DEFAULT_REGION, RunningSimulator, start_simulator
 
@@ -28,35 +27,16 @@ IMAGE_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
 SERVER_TYPE = "huaweicloud:Ecs/instance:Instance"
 CREATE_ROUTE = "ims.create_whole_image"
 IMAGE_PREFIX = "faults-image-"  # faults_program names its images faults-image-00, -01, ...
-# Clones of the seed's available whole-ECS backup (as scripts/bench.py makes them): version-4-shaped UUIDs
-# distinct from every seed id and from the bench's.
-BACKUP_PREFIX = "c2000000-0000-4000-8000-"
+# Clones of the seed's available whole-ECS backup: series 2 (the bench uses series 1).
 SEED = build("default", DEFAULT_PROJECT_ID, DEFAULT_REGION)
 
 
 def write_state_file(path: Path, count: int) -> list[str]:
-    """The default seed plus `count` available whole-ECS CSBS backups cloned from BACKUP_AVAILABLE."""
-    state = build("default", DEFAULT_PROJECT_ID, DEFAULT_REGION)
-    template = state.backups[BACKUP_AVAILABLE]
-    backup_ids = []
-    for index in range(count):
-        backup_id = f"{BACKUP_PREFIX}{index:012d}"
-        state.backups[backup_id] = dataclasses.replace(
-            template,
-            id=backup_id,
-            checkpoint_id=f"92000000-0000-4000-8000-{index:012d}",
-            name=f"faults-backup-{index:02d}",
-            volume_backups=[
-                dataclasses.replace(volume, id=f"d2{index:06d}-0000-4000-8000-{disk:012d}")
-                for disk, volume in enumerate(template.volume_backups)
-            ],
-            created_ts=template.created_ts + index + 1,
-            updated_ts=template.updated_ts + index + 1,
-            os_images=[],
-        )
-        backup_ids.append(backup_id)
-    StateFile(str(path)).save(state)
-    return backup_ids
+    """The default seed plus `count` available whole-ECS CSBS backups; their ids."""
+    StateFile(str(path)).save(
+        with_backup_clones(DEFAULT_PROJECT_ID, DEFAULT_REGION, count, series=2, label="faults")
+    )
+    return clone_ids(count, 2)
 
 
 def free_port() -> int:

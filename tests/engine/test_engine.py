@@ -7,13 +7,8 @@ Each test gets a fresh stack (local file backend in tmp_path) and a reset simula
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import os
-import signal
 import subprocess
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +17,7 @@ from pulumi import automation as auto
 from simulator.seed import BACKUP_AVAILABLE, BACKUP_TWO_DATA_DISKS, IMAGE_EXISTING
 
 from .conftest import IMAGE_NAME, EngineStack, configure_for_simulator
+from .faults_helpers import kill_tree, wait_until
 
 pytestmark = pytest.mark.engine
 
@@ -239,7 +235,11 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
         start_new_session=True,
     )
     try:
-        wait_until(lambda: engine.sim.control.calls().get("ims.create_whole_image", 0) >= 1, seconds=120)
+        wait_until(
+            lambda: engine.sim.control.calls().get("ims.create_whole_image", 0) >= 1,
+            seconds=120,
+            what="the create request",
+        )
     finally:
         kill_tree(process.pid)
         process.wait()
@@ -268,38 +268,6 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
 def pending_operation_types(engine: EngineStack) -> list[str]:
     deployment = engine.stack.export_stack().deployment or {}
     return [str(op["type"]) for op in deployment.get("pending_operations") or []]
-
-
-def wait_until(condition: Any, *, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {seconds}s")
-        time.sleep(0.05)
-
-
-def kill_tree(root_pid: int) -> None:
-    """SIGKILL a process and every descendant (plugins run in their own process groups)."""
-    for pid in [*descendants(root_pid), root_pid]:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def descendants(root_pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found: list[int] = []
-    pending = [root_pid]
-    while pending:
-        for child in children.get(pending.pop(), []):
-            found.append(child)
-            pending.append(child)
-    return found
 
 
 # j ---------------------------------------------------------------------------------------------------

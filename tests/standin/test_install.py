@@ -12,8 +12,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-
-from .conftest import install_standin
+from engine.conftest import install_standin_plugin as install_standin
 
 pytestmark = pytest.mark.engine
 
