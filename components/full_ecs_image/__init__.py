@@ -4,6 +4,8 @@ from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
 """
 
 from .component import FullEcsImage, FullEcsImageArgs
-from .servers import DataDiskOverride, ServerSpec
+from .disks import DataDiskOverride
+from .servers import ServerSpec
+from .sharing import ShareAcceptor
 
-__all__ = ["DataDiskOverride", "FullEcsImage", "FullEcsImageArgs", "ServerSpec"]
+__all__ = ["DataDiskOverride", "FullEcsImage", "FullEcsImageArgs", "ServerSpec", "ShareAcceptor"]

@@ -160,3 +160,15 @@ class Volume(BaseModel):
     size: int = 0
     volume_type: str = ""
     multiattach: bool = False
+    iops: int | None = None
+    """Provisioned IOPS (GPSSD2, ESSD2): EVS answers {"total_val": n, ...}."""
+    throughput: int | None = None
+    """Provisioned throughput in MiB/s (GPSSD2): EVS answers {"total_val": n, ...}."""
+
+    @field_validator("iops", "throughput", mode="before")
+    @classmethod
+    def _total(cls, value: Any) -> Any:
+        # https://support.huaweicloud.com/intl/en-us/api-evs/evs_04_2007.html: iops/throughput objects
+        if isinstance(value, Mapping):
+            return value.get("total_val")
+        return value

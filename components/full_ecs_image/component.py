@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.runtime.mocks import MockMonitor
 
 from . import plan
 from .barrier import ImageGone
@@ -20,9 +19,10 @@ from .polling import Timing
 from .resource import FullEcsImageResource
 from .rules import Problem, format_problems
 from .schema import USER_INPUT_FIELDS, validate_known_fields
-from .servers import ServerSpec, image_share, new_server, parse_servers
-from .settings import NAMESPACE, load_settings, setting
-from .waiter import ActiveImage, wait_until_active
+from .servers import ServerSpec, new_server, parse_servers
+from .settings import setting
+from .sharing import ACCEPTED, PENDING, ShareAcceptor, accepter, image_share, parse_acceptors, pending_note
+from .waiter import ActiveImage, mocked, program_config, wait_in_program
 
 TYPE_TOKEN = "hwc:ims:FullEcsImage"  # noqa: S105 - a type token, not a password
 _SECRET_KEYS = ("accessKey", "secretKey", "securityToken")
@@ -86,32 +86,55 @@ class FullEcsImageArgs:
 
     servers: Sequence[ServerSpec | Mapping[str, Any]] | None = None
     """NEW ECSs to create from the image once it is active (pulumi_huaweicloud.ecs.Instance children;
-    needs the pulumi-huaweicloud plugin). Each is a ServerSpec or a mapping: `name`, optional
-    `data_disks` overrides ({original disk id: {type, size}}: change a type, grow a size) and
-    `system_disk_size` (at least the image's min_disk), plus any other InstanceArgs input, passed
-    through. Each server gets the image's data disks with their original sizes and types. A
-    full-ECS image is never applied to an existing ECS: changing an ECS's OS with it would write
-    only the system disk and lose the data disks."""
+    needs the pulumi-huaweicloud plugin). Each is a ServerSpec or a mapping: `name`; its disks default
+    to the image's (system disk and every data disk with the original type, size and iops/throughput),
+    overridden by `data_disks` ({original disk id: {type, size, iops, throughput}}: a size only grows)
+    and `system_disk_type`/`_size`/`_iops`/`_throughput`; `provider` to create it in another project
+    that accepted the share (see share_acceptors); any other InstanceArgs input, passed through. Every
+    disk rule is checked at preview. A full-ECS image is never applied to an existing ECS: changing
+    an ECS's OS with it would write only the system disk and lose the data disks."""
+
+    share_acceptors: Sequence[ShareAcceptor | Mapping[str, Any]] | None = None
+    """Accept the share in target projects, in this stack: per project, a ShareAcceptor or mapping
+    with `project_id` (one of share_with_project_ids), `provider` (a pulumi_huaweicloud.Provider with
+    that project's credentials) and `vault_id` (a CBR vault of that project, mandatory for a full-ECS
+    image made from a CBR backup). Without one, the share stays pending until the project accepts it."""
 
 
-def validate_args(args: FullEcsImageArgs, marker: str) -> tuple[list[ServerSpec], list[Problem]]:
+def validate_args(
+    args: FullEcsImageArgs, marker: str
+) -> tuple[list[ServerSpec], list[ShareAcceptor], list[Problem]]:
     """Every problem with the plain values at once (Outputs are left to check())."""
     values: dict[str, Any] = {name: getattr(args, name) for name in USER_INPUT_FIELDS}
     values["marker"] = marker
     _, problems = validate_known_fields({k: v for k, v in values.items() if v is not None})
     servers, server_problems = parse_servers(args.servers)
-    return servers, problems + server_problems
+    acceptors, acceptor_problems = parse_acceptors(args.share_acceptors, args.share_with_project_ids, servers)
+    if acceptors and not args.share_with_project_ids:
+        acceptor_problems.append(
+            Problem("share_acceptors", "needs share_with_project_ids: nothing is shared")
+        )
+    return servers, acceptors, problems + server_problems + acceptor_problems
 
 
-def _program_config(key: str) -> str | None:
-    value = pulumi.Config(NAMESPACE).get(key)
-    return None if value in (None, "") else str(value)
+_CLAIMS: dict[tuple[int, str, str], str] = {}
+"""(program run, source, backup id) -> the FullEcsImage that makes its image: a backup makes one."""
 
 
-def _mocked() -> bool:
-    """True under pulumi.runtime.set_mocks (unit tests): the resource's outputs are the mock's, and
-    nothing may call the cloud."""
-    return isinstance(pulumi.runtime.settings.get_monitor(), MockMonitor)
+def claim_backup(run: int, source: Any, backup_id: Any, name: str) -> Problem | None:
+    """The problem if another FullEcsImage of this program already uses the backup (plain ids only;
+    check() catches Outputs at preview)."""
+    if not isinstance(backup_id, str):
+        return None
+    key = (run, (source or "csbs") if isinstance(source, str) else "?", backup_id.lower())
+    other = _CLAIMS.setdefault(key, name)
+    if other == name:
+        return None
+    return Problem(
+        "backup_id",
+        f"FullEcsImage {other!r} of this program already makes its image from this backup, and a "
+        "backup can be used to create only one full-ECS image",
+    )
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
@@ -184,14 +207,21 @@ class FullEcsImage(pulumi.ComponentResource):
     server_private_ips: pulumi.Output[list[str]]
     """The first private IPv4 address of each of those ECSs, in the same order."""
 
+    share_status: pulumi.Output[dict[str, str]]
+    """Per project the image is shared with: "accepted" (by a share_acceptors entry of this stack)
+    or "pending" (the project cannot use the image until it accepts the share)."""
+
     def __init__(self, name: str, args: FullEcsImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         started_at = time.time()  # this run: an image whose create started later was made by it
         marker = plan.marker_for(pulumi.get_project(), pulumi.get_stack(), name)
-        servers, problems = validate_args(args, marker)
+        servers, acceptors, problems = validate_args(args, marker)
         timeouts = opts.custom_timeouts if opts else None
         if args.create_timeout_minutes is None and timeouts is not None:
             args = dataclasses.replace(args, create_timeout_minutes=timeout_minutes(timeouts.create))
+        if not mocked():  # unit tests under mocks share one process for many programs
+            run = id(pulumi.runtime.settings.get_monitor())
+            problems += filter(None, [claim_backup(run, args.source, args.backup_id, name)])
         if problems:
             raise InputValidationError(
                 f"{len(problems)} invalid input(s): {format_problems(problems)}",
@@ -203,8 +233,10 @@ class FullEcsImage(pulumi.ComponentResource):
         props: dict[str, Any] = {field: getattr(args, field) for field in USER_INPUT_FIELDS}
         props |= {
             "marker": marker,
-            "region": setting(_program_config, os.environ, "region"),
-            "project_id": setting(_program_config, os.environ, "projectId"),
+            "region": setting(program_config, os.environ, "region"),
+            "project_id": setting(program_config, os.environ, "projectId"),
+            "server_disks": [server.disk_request() for server in servers] or None,
+            "source_disks": None,  # check() records the image's original disks here
         }
         # Deleted after the image: destroy returns only once IMS no longer lists it (barrier.py).
         self.image_gone = ImageGone(f"{name}-image-gone", props, image_options(self, opts))
@@ -212,7 +244,7 @@ class FullEcsImage(pulumi.ComponentResource):
             f"{name}-image", props, image_options(self, opts, depends_on=[self.image_gone])
         )
 
-        waited = self._waited(self.image, started_at)
+        waited = wait_in_program(self, self.image, started_at)
         # At preview the image's id, which stays known while the image is updated in place (its other
         # outputs do not): servers are not shown as replaced by a rename.
         self.image_id = self.image.id if pulumi.runtime.is_dry_run() else waited.apply(lambda w: w.image_id)
@@ -227,17 +259,34 @@ class FullEcsImage(pulumi.ComponentResource):
         self.source_server_id = self.image.source_server_id
         self.job_id = self.image.job_id
 
-        made = (self.image_id, self.min_disk, self.data_disks)
-        self.servers = [new_server(self, name, server, made, [self.image], marker) for server in servers]
-        self.server_ids = pulumi.Output.all(*[s.id for s in self.servers]).apply(list)
-        self.server_private_ips = pulumi.Output.all(
-            *[s.access_ip_v4 for s in self.servers]  # type: ignore[attr-defined]
-        ).apply(list)
         self.share = (
             image_share(self, name, self.image_id, args.share_with_project_ids)
             if args.share_with_project_ids
             else None
         )
+        self.accepters = [
+            accepter(self, name, self.image_id, acceptor, self.share) for acceptor in acceptors if self.share
+        ]
+        # Gate the original disks on the wait too: a server is created only once the image is usable.
+        made = (self.image_id, pulumi.Output.all(waited, self.image.source_disks).apply(lambda pair: pair[1]))
+        self.servers = [
+            new_server(
+                self,
+                name,
+                index,
+                server,
+                made,
+                [self.image, *self._accepted_in(server, acceptors)],
+                marker,
+                server.provider,
+            )
+            for index, server in enumerate(servers)
+        ]
+        self.server_ids = pulumi.Output.all(*[s.id for s in self.servers]).apply(list)
+        self.server_private_ips = pulumi.Output.all(
+            *[s.access_ip_v4 for s in self.servers]  # type: ignore[attr-defined]
+        ).apply(list)
+        self.share_status = self._share_status(args.share_with_project_ids, acceptors, waited)
 
         self.register_outputs(
             {
@@ -251,75 +300,33 @@ class FullEcsImage(pulumi.ComponentResource):
                 "job_id": self.job_id,
                 "server_ids": self.server_ids,
                 "server_private_ips": self.server_private_ips,
+                "share_status": self.share_status,
             }
         )
 
-    def _waited(self, image: FullEcsImageResource, run_started_at: float) -> pulumi.Output[ActiveImage]:
-        """Waits (program side) until the image is active. No API call during preview or under
-        mocks; at preview the image is shown as it will be after `up` (active)."""
-        cfg = pulumi.Config(NAMESPACE)
-        secrets = {key: cfg.get_secret(key) for key in _SECRET_KEYS}
+    def _accepted_in(self, server: ServerSpec, acceptors: list[ShareAcceptor]) -> list[pulumi.Resource]:
+        """The accepter a server in another project waits for (its provider's project)."""
+        return [r for a, r in zip(acceptors, self.accepters, strict=True) if server.provider is a.provider]
+
+    def _share_status(
+        self,
+        shared_with: pulumi.Input[Sequence[pulumi.Input[str]]] | None,
+        acceptors: list[ShareAcceptor],
+        waited: pulumi.Output[ActiveImage],
+    ) -> pulumi.Output[dict[str, str]]:
+        """project -> "accepted" (accepted by this stack) or "pending" (the project must accept it).
+        Pending shares are said in a progress line on the `up` that made the image."""
+        accepted = {a.project_id: r.id for a, r in zip(acceptors, self.accepters, strict=True)}
         resource = self
 
-        def recorded(values: dict[str, Any]) -> ActiveImage:
-            """The recorded values, unchecked (a mock may leave any of them out); at preview the
-            status the `up` makes sure of (or fails)."""
-            fields: dict[str, Any] = {
-                k: values.get(k) for k in ("image_id", "status", "min_disk", "os_version")
-            }
-            if pulumi.runtime.is_dry_run():
-                fields["status"] = "active"
-            return ActiveImage(**fields)
+        def status(values: list[Any]) -> dict[str, str]:
+            active, projects = values[0], list(values[1] or [])
+            pending = [p for p in projects if p not in accepted]
+            if pending and active.made_now and not pulumi.runtime.is_dry_run():
+                pulumi.log.info(pending_note(active.image_id, pending), resource=resource)
+            return {p: ACCEPTED if p in accepted else PENDING for p in projects}
 
-        if pulumi.runtime.is_dry_run() or _mocked():
-            # No wait, no API call. Only outputs that are always set: an unset one (e.g. the job_id of
-            # an adopted image) is unknown at preview and would make everything downstream unknown.
-            return pulumi.Output.all(
-                image_id=image.image_id,
-                status=image.status,
-                min_disk=image.min_disk,
-                os_version=image.os_version,
-            ).apply(recorded)
-
-        async def wait(values: dict[str, Any]) -> ActiveImage:
-            known = {k: values.get(k) for k in _SECRET_KEYS} | {k: _program_config(k) for k in _PLAIN_KEYS}
-            settings = load_settings(lambda key: known.get(key), os.environ).scoped(
-                region=values["region"], project_id=values["project_id"]
-            )
-
-            def log(state: str) -> None:
-                if values["status"] != "active":  # an image already active needs no progress lines
-                    pulumi.log.info(f"full-ECS image {values['image_id']}: {state}", resource=resource)
-
-            return await wait_until_active(
-                settings,
-                image_id=values["image_id"],
-                # The job only matters while the image is being made; old jobs may have expired.
-                job_id=None if values["status"] == "active" else values["job_id"],
-                timeout_seconds=plan.wait_budget(
-                    values["create_started_at"],
-                    int(values["create_timeout_minutes"]),
-                    run_started_at,
-                    time.time(),
-                    _TIMING.minute,
-                ),
-                log=log,
-            )
-
-        combined = pulumi.Output.all(
-            image_id=image.image_id,
-            status=image.status,
-            min_disk=image.min_disk,
-            os_version=image.os_version,
-            job_id=image.job_id,
-            region=image.region,
-            project_id=image.project_id,
-            create_timeout_minutes=image.create_timeout_minutes,
-            create_started_at=image.create_started_at,
-            **{k: v for k, v in secrets.items() if v is not None},
-        )
-        # The credentials only feed the wait; its result holds none, so it need not stay secret.
-        return pulumi.Output.unsecret(combined.apply(wait))
+        return pulumi.Output.all(waited, shared_with, *accepted.values()).apply(status)
 
 
 __all__ = ["TYPE_TOKEN", "FullEcsImage", "FullEcsImageArgs"]

@@ -15,10 +15,12 @@ from typing import Any
 from . import plan
 from .api_models import Image
 from .client import HuaweiClient
+from .disks import SourceDisks, facts_from, plan_servers
 from .errors import (
     ApiError,
     FullEcsImageError,
     JobFailedError,
+    PreflightError,
     TransportError,
     WaitTimeoutError,
     unexpected,
@@ -26,6 +28,7 @@ from .errors import (
 from .lifecycle import converge, delete_and_wait, mark, wait_gone
 from .polling import Goal, Seen, wait_for
 from .preflight import Found, Source, preflight, scan
+from .rules import format_problems
 from .schema import ImageSpec
 
 ALREADY_USED_CODES = ("IMG.0029", "IMG.0134")
@@ -53,6 +56,8 @@ async def create(api: HuaweiClient, spec: ImageSpec, *, deadline: float, say: Sa
         return await adopt_explicit(api, spec, say=say)
     checked = await preflight(api, spec, wait_until=deadline, say=say)
     assert checked.source is not None
+    # The servers' disks again, against the disks as they are now: nothing may fail after the image.
+    check_server_disks(spec, facts_from(checked.source.backup, checked.source.volumes))
     facts = await source_facts(api, checked.source, say=say)
     if checked.going:  # an earlier image of this resource (or another) still being deleted
         await wait_gone(api, checked.going, deadline=deadline, say=say)
@@ -78,6 +83,13 @@ async def create(api: HuaweiClient, spec: ImageSpec, *, deadline: float, say: Sa
     wait = "" if found.image.status == "active" else "; the program waits for it to become active"
     say(f"image {found.image.id} is {found.image.status}{wait}")
     return Made(found.image, found.tags, {**facts, "job_id": posted})
+
+
+def check_server_disks(spec: ImageSpec, disks: SourceDisks) -> None:
+    """Every server's disks can be planned from the image's original disks; else every problem."""
+    _, problems = plan_servers(spec.server_disks or [], disks)
+    if problems:
+        raise PreflightError(format_problems(problems), "fix the servers' disks, then run `pulumi up` again")
 
 
 async def post(api: HuaweiClient, spec: ImageSpec, *, say: Say) -> str | Found:
@@ -204,13 +216,7 @@ async def adopt_explicit(api: HuaweiClient, spec: ImageSpec, *, say: Say) -> Mad
         image = await api.get_image(image_id) or image
     if image is None:
         raise ApiError("get image", 404, "", f"image {image_id} disappeared while being adopted")
-    facts: dict[str, Any] = {}
-    backup = await api.get_backup(spec.backup_id, spec.source)
-    if backup is not None:
-        volumes = {
-            v.source_volume_id: await api.get_volume(v.source_volume_id) for v in backup.volume_backups
-        }
-        facts = await source_facts(api, Source(backup, volumes), say=say)
+    facts = await source_facts(api, checked.source, say=say) if checked.source else {}
     say(f"adopted existing image {image_id} ({image.status}) as requested by adopt_image_id")
     return Made(image, await api.list_image_tags(image_id), facts)
 
@@ -229,8 +235,10 @@ async def source_facts(api: HuaweiClient, source: Source, *, say: Say) -> dict[s
         )
     else:
         say(f"source ECS {server.name} ({server.id}) is {server.status}")
+    disks = facts_from(backup, source.volumes)
     return {
-        "data_disks": plan.data_disks(backup, source.volumes),
+        "source_disks": disks.model_dump(mode="json"),
+        "data_disks": [d.model_dump(mode="json", exclude_none=True) for d in disks.data],
         "source_server_id": backup.resource_id or None,
         "source_server_name": server.name if server else None,
         "source_server_status": server.status if server else None,

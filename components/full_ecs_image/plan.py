@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .api_models import Backup, Image, Job, Volume
+from .api_models import Image, Job
 from .rules import MARKER_TAG_KEY, is_unresolved
 from .schema import ImageSpec, state_of
 
@@ -155,29 +155,14 @@ def diff_inputs(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffDecisio
         for f in IN_PLACE_FIELDS
         if is_unresolved(news.get(f)) or _norm(f, olds.get(f)) != _norm(f, news.get(f))
     ]
+    if news.get("server_disks") and news.get("source_disks") and not olds.get("source_disks"):
+        changed.append("source_disks")  # recorded before disks were: record them (no cloud change)
     same_backup = not is_unresolved(news.get("backup_id")) and news.get("backup_id") == olds.get("backup_id")
     return DiffDecision(
         changes=bool(replaces or changed),
         replaces=replaces,
         delete_before_replace=bool(replaces) and same_backup,
     )
-
-
-def data_disks(backup: Backup, volumes: Mapping[str, Volume | None]) -> list[dict[str, Any]]:
-    """The original data disks the image carries: {id, size, type} per non-bootable volume backup."""
-    disks = []
-    for item in backup.volume_backups:
-        if item.bootable:
-            continue
-        volume = volumes.get(item.source_volume_id)
-        disks.append(
-            {
-                "id": item.source_volume_id,
-                "size": item.source_volume_size or (volume.size if volume else 0),
-                "type": volume.volume_type if volume else "",
-            }
-        )
-    return disks
 
 
 def observed(declared: Mapping[str, Any], image: Image, tags: Mapping[str, str]) -> dict[str, Any]:

@@ -57,9 +57,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Preflight:
-    """What the checks found: the source (None when adopting), our image from an earlier run (to
-    adopt), images of the backup still being deleted (to wait for), and lines worth showing (a
-    backup still being made; what adoption will change)."""
+    """What the checks found: the source (when adopting: None if its backup is gone), our image
+    from an earlier run (to adopt), images of the backup still being deleted (to wait for), and
+    lines worth showing (a backup still being made; what adoption will change)."""
 
     source: Source | None
     ours: Found | None
@@ -72,7 +72,7 @@ async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | N
     until then; check() (None) notes it instead, since create will wait."""
     if spec.adopt_image_id:
         image, tags = await adoption_target(api, spec)
-        return Preflight(None, None, tuple(plan.adoption_changes(image, tags, spec)))
+        return Preflight(await read_source(api, spec), None, tuple(plan.adoption_changes(image, tags, spec)))
     backup = await read_backup(api, spec.backup_id, spec.source, wait_until=wait_until, say=say)
     notes: tuple[str, ...] = ()
     if backup.status in WAITING_STATUSES:
@@ -88,6 +88,16 @@ async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | N
             f"image {', '.join(found.going)} of this backup is being deleted; `pulumi up` waits for it",
         )
     return Preflight(Source(backup, volumes), found.ours, notes, found.going)
+
+
+async def read_source(api: HuaweiClient, spec: ImageSpec) -> Source | None:
+    """The backup and its disks as they are now, without any rule (None: the backup is gone)."""
+    backup = await api.get_backup(spec.backup_id, spec.source)
+    if backup is None:
+        return None
+    return Source(
+        backup, {v.source_volume_id: await api.get_volume(v.source_volume_id) for v in backup.volume_backups}
+    )
 
 
 async def read_backup(

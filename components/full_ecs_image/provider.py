@@ -15,8 +15,10 @@ The provider host runs up to 4 verbs at once on threads. Each verb runs its own 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -24,12 +26,13 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from . import creation, lifecycle, plan
 from .client import HuaweiClient
 from .cloud_provider import CloudProvider, reported, say
+from .disks import SourceDisks, facts_from, plan_servers
 from .errors import (
     FullEcsImageError,
     InputValidationError,
     PreflightError,
 )
-from .preflight import preflight
+from .preflight import preflight, read_source
 from .rules import format_problems, is_unresolved
 from .schema import OUTPUT_FIELDS, ImageSpec, spec_of, validate_known_fields
 
@@ -49,6 +52,31 @@ def _spec(props: Mapping[str, Any]) -> ImageSpec:
     if isinstance(spec, ImageSpec):
         return spec
     raise InputValidationError(f"invalid input(s): {format_problems(spec)}", "fix the inputs listed above")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What check() found: the failures, and the image's original disks (None: not read)."""
+
+    failures: list[CheckFailure]
+    disks: SourceDisks | None = None
+
+
+_CLAIMS: dict[tuple[str | None, str | None, str], str] = {}
+_CLAIMS_LOCK = threading.Lock()
+
+
+def claim(spec: ImageSpec) -> str | None:
+    """Why the backup cannot be this resource's, if another FullEcsImage checked in this provider
+    process (one deployment) makes its image from it: a backup makes one full-ECS image."""
+    with _CLAIMS_LOCK:
+        other = _CLAIMS.setdefault((spec.region, spec.project_id, spec.backup_id), spec.marker)
+    if other == spec.marker:
+        return None
+    return (
+        f"another FullEcsImage of this stack makes its image from backup {spec.backup_id}, and a "
+        "backup can be used to create only one full-ECS image. Give each FullEcsImage its own backup"
+    )
 
 
 PREVIEW_BOUND_SECONDS = 30.0
@@ -72,30 +100,73 @@ class FullEcsImageProvider(CloudProvider):
         failures = [CheckFailure(p.field, p.rule) for p in problems]
         if self.settings is None:  # `up` would fail on it too (the program's wait needs the settings)
             failures.append(CheckFailure("", self._settings_problem()))
-        if failures or is_unresolved(normalized) or not _would_create(olds, normalized):
+        requests = normalized.get("server_disks")
+        known = normalized | {"server_disks": None if is_unresolved(requests) else requests}
+        if failures or is_unresolved(known):
             return CheckResult(values if failures else normalized, failures)
-        failures = self._run(self._preflight(ImageSpec.model_validate(normalized)))
-        return CheckResult(values if failures else normalized, failures)
+        spec = ImageSpec.model_validate(known)
+        checked = self._run(self._check(spec, olds))
+        if checked.disks is not None and not checked.failures:
+            normalized["source_disks"] = checked.disks.model_dump(mode="json")
+        return CheckResult(values if checked.failures else normalized, checked.failures)
 
-    async def _preflight(self, spec: ImageSpec) -> list[CheckFailure]:
-        """The create's read-only checks at preview: a broken rule fails the preview, naming it."""
+    async def _check(self, spec: ImageSpec, olds: Mapping[str, Any]) -> Checked:
+        """The create's read-only checks when the image would be made (a broken rule fails the
+        preview, naming it), then every server's disks against the image's original disks."""
         label = _subject(spec.model_dump())
-        if self.settings is None:
-            return [
-                CheckFailure("", self.settings_error.message if self.settings_error else "not configured")
-            ]
+        claimed = claim(spec)
+        if claimed:
+            return Checked([CheckFailure("backup_id", claimed)])
+        creating = _would_create(olds, spec.model_dump())
+        recorded = None if creating else olds.get("source_disks")
+        if recorded is None and not creating and not spec.server_disks:
+            return Checked([])  # an existing image: nothing to read at preview
         field = "adopt_image_id" if spec.adopt_image_id else "backup_id"
         try:
             async with self._client(spec.model_dump(), lifecycle.deadline_in(PREVIEW_BOUND_SECONDS)) as api:
-                checked = await preflight(api, spec, wait_until=None, say=lambda _line: None)
+                if creating:
+                    disks = await self._preflight(api, spec, label)
+                elif recorded is None:  # recorded before disks were: read them once
+                    source = await read_source(api, spec)
+                    disks = facts_from(source.backup, source.volumes) if source else None
+                else:
+                    disks = SourceDisks.model_validate(recorded)
         except PreflightError as error:
-            return [CheckFailure(field, error.reason)]
+            return Checked([CheckFailure(field, error.reason)])
         except FullEcsImageError as error:
-            return [CheckFailure("", error.in_context("checking", label).message)]
+            return Checked([CheckFailure("", error.in_context("checking", label).message)])
+        return Checked(self._server_failures(spec, disks, olds, creating, label), disks)
+
+    async def _preflight(self, api: HuaweiClient, spec: ImageSpec, label: str) -> SourceDisks | None:
+        """The create's read-only checks at preview; their notes as progress lines."""
+        checked = await preflight(api, spec, wait_until=None, say=lambda _line: None)
         for note in checked.notes:
             say(f"{label}: {note}")
         if checked.ours is not None:
             say(f"{label}: image {checked.ours.image.id} from an earlier, interrupted run will be adopted")
+        source = checked.source
+        return facts_from(source.backup, source.volumes) if source else None
+
+    @staticmethod
+    def _server_failures(
+        spec: ImageSpec, disks: SourceDisks | None, olds: Mapping[str, Any], creating: bool, label: str
+    ) -> list[CheckFailure]:
+        """Every broken disk rule of every server (its path leads the reason: it is not an input
+        of the image); the disks of each new server, one line per disk, as the console shows them."""
+        requests = spec.server_disks or []
+        if not requests:
+            return []
+        if disks is None:
+            rule = "the image's original disks are unknown (its backup no longer exists)"
+            return [CheckFailure("", f"servers: {rule}; the servers cannot be planned")]
+        planned, problems = plan_servers(requests, disks)
+        if problems:
+            return [CheckFailure("", f"{p.field}: {p.rule}") for p in problems]
+        existing = set() if creating else {r.get("name") for r in olds.get("server_disks") or []}
+        for name, server in planned.items():
+            if name not in existing:
+                for line in server.lines():
+                    say(f"{label}: new server {name!r} gets {line}")
         return []
 
     def _settings_problem(self) -> str:
@@ -127,6 +198,10 @@ class FullEcsImageProvider(CloudProvider):
                 api, spec, deadline=deadline, say=lambda line: say(f"{label}: {line}")
             )
             facts = {**made.facts, "create_started_at": started_at, **self._where(api)}
+            if "source_disks" in made.facts:  # as read by this create, not by the earlier check()
+                spec = spec.model_copy(
+                    update={"source_disks": SourceDisks.model_validate(made.facts["source_disks"])}
+                )
             return CreateResult(made.image.id, plan.outputs(spec, made.image, made.tags, facts))
 
     @staticmethod

@@ -30,6 +30,8 @@ class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
     share_with_project_ids: pulumi.Output[list[str] | None]
     region: pulumi.Output[str | None]
     project_id: pulumi.Output[str | None]
+    server_disks: pulumi.Output[list[dict[str, Any]] | None]
+    source_disks: pulumi.Output[dict[str, Any] | None]
     image_id: pulumi.Output[str]
     status: pulumi.Output[str]
     job_id: pulumi.Output[str | None]

@@ -114,6 +114,9 @@ ServerName = Annotated[
 ]
 VolumeType = Annotated[str, AfterValidator(lambda v: _one_of(v, _VOLUME_TYPES))]
 VolumeSizeGb = Annotated[int, Field(ge=10, le=32768)]
+"""Data disk size in GB (EVS: 10-32768)."""
+SystemDiskSizeGb = Annotated[int, Field(ge=1, le=1024)]
+"""System disk size in GB (ECS root_volume: 1-1024)."""
 NonEmpty = Annotated[str, Field(min_length=1, max_length=255)]
 
 
@@ -169,13 +172,24 @@ def is_unresolved(value: Any) -> bool:
     return hasattr(value, "__await__")
 
 
+KEYED_FIELDS = frozenset({"data_disks"})
+"""Mapping fields whose keys are ids: a problem path shows the key as `["<id>"]`."""
+
+
 def problems_from(error: ValidationError, prefix: str = "") -> list[Problem]:
     """Flattens pydantic errors into Problems with dotted paths (`servers[0].name`)."""
     problems = []
     for item in error.errors(include_input=False, include_url=False):
         path = prefix
+        keyed = False  # the part after a mapping field such as data_disks is a key: ["<key>"]
         for part in item["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+            if part == "[key]":
+                continue
+            if keyed:
+                path += f'["{part}"]'
+            else:
+                path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+            keyed = part in KEYED_FIELDS and not keyed
         message = item["msg"].removeprefix("Value error, ")
         problems.append(Problem(path or "(inputs)", message))
     return problems

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from .disks import DiskRequest, SourceDisks
 from .rules import (
     MAX_SHARE_PROJECTS,
     Description,
@@ -69,6 +70,13 @@ class ImageSpec(BaseModel):
     region: Region | None = None
     """Where the image lives (set by the component from the provider's settings)."""
     project_id: ProjectId | None = None
+    server_disks: list[DiskRequest] | None = None
+    """What each of the component's `servers` asks of its disks (set by the component): check()
+    plans every server's disks against `source_disks` at preview, so a broken disk rule fails the
+    preview, before the image is made."""
+    source_disks: SourceDisks | None = None
+    """The image's original disks as the cloud records them (set by check() from the backup and
+    EVS, then kept): what new servers get by default."""
 
     @model_validator(mode="after")
     def _cross_field_rules(self) -> ImageSpec:
@@ -110,7 +118,8 @@ class ImageOutputs(BaseModel):
     os_version: str | None = None
     """Operating system of the image, as IMS reports it."""
     data_disks: list[dict[str, Any]] | None = None
-    """The original data disks the image restores: {id, size (GB), type} each."""
+    """The original data disks the image restores: {id, size (GB), type, iops, throughput} each
+    (type None where no API records it any more)."""
     source_server_id: str | None = None
     """The ECS the backup was taken from (only ever read)."""
     source_server_name: str | None = None
@@ -123,8 +132,8 @@ class ImageState(ImageSpec, ImageOutputs):
     """Everything state records for one image: its inputs and its outputs."""
 
 
-COMPONENT_INPUT_FIELDS = ("marker", "region", "project_id")
-"""Inputs the component fills in; the user never sets them."""
+COMPONENT_INPUT_FIELDS = ("marker", "region", "project_id", "server_disks", "source_disks")
+"""Inputs the component (or check()) fills in; the user never sets them."""
 
 USER_INPUT_FIELDS = tuple(f for f in ImageSpec.model_fields if f not in COMPONENT_INPUT_FIELDS)
 """Inputs FullEcsImageArgs passes through to the resource, in declaration order."""
@@ -177,7 +186,8 @@ def validate_known_fields(
             normalized[name] = value
             continue
         try:
-            normalized[name] = adapter.validate_python(value)
+            # plain JSON values, as the engine stores them (nested models become dicts and lists)
+            normalized[name] = adapter.dump_python(adapter.validate_python(value), mode="json")
         except ValidationError as error:
             problems.extend(problems_from(error, name))
     problems.extend(Problem(field, rule) for field, rule in cross_field_problems(normalized))

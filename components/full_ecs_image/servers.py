@@ -1,13 +1,13 @@
-"""NEW ECSs made from the image, and sharing it: the pulumi-huaweicloud children of FullEcsImage.
+"""NEW ECSs made from the image: the pulumi-huaweicloud Instance children of FullEcsImage.
 
 A full-ECS image is never applied to an existing ECS: changing its OS would write only the system
 disk and lose the data disks (https://support.huaweicloud.com/intl/en-us/usermanual-ims/ims_01_0217.html).
-Servers are new ECSs that get the image's disks: the system disk at least `min_disk`, and one data
-disk per original data disk of the image, with its original size and type, restored from it by
-naming the original disk as `snapshot_id` (the Terraform provider sends it as
-`data_volumes[].extendparam.snapshotId`:
+Servers are new ECSs that get the image's disks as disks.py plans them: the system disk and one
+data disk per original data disk, each with its original type, size and iops/throughput unless the
+entry overrides them, restored from the original by naming it as `snapshot_id` (the Terraform
+provider sends it as `data_volumes[].extendparam.snapshotId`:
 https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/services/ecs/resource_huaweicloud_compute_instance.go).
-Without those entries the cloud would restore the disks with default attributes (common I/O).
+The image resource's check() plans the same disks at preview, so a broken rule fails there.
 """
 
 from __future__ import annotations
@@ -22,13 +22,23 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .disks import (
+    DataDiskOverride,
+    DiskRequest,
+    Iops,
+    PlannedDisk,
+    ServerDisks,
+    SourceDisks,
+    Throughput,
+    plan_server,
+)
 from .errors import InputValidationError
 from .rules import (
     MARKER_TAG_KEY,
     Problem,
     ServerName,
+    SystemDiskSizeGb,
     Uuid,
-    VolumeSizeGb,
     VolumeType,
     format_problems,
     problems_from,
@@ -38,7 +48,7 @@ OWN_FIELDS = frozenset({"image_id", "image_name"})
 """InstanceArgs fields the component sets itself: a server always boots from this image."""
 
 
-def _huaweicloud() -> Any:
+def huaweicloud() -> Any:
     """pulumi_huaweicloud, imported only when servers or sharing are used. Its 0.0.12 imports the
     deprecated pkg_resources, which would print a UserWarning on every `pulumi up`."""
     with warnings.catch_warnings():
@@ -51,34 +61,32 @@ def _huaweicloud() -> Any:
 @functools.cache
 def instance_fields() -> frozenset[str]:
     """The input names of pulumi_huaweicloud.ecs.InstanceArgs (imported only when servers are used)."""
-    ecs = _huaweicloud().ecs
+    ecs = huaweicloud().ecs
 
     return frozenset(inspect.signature(ecs.InstanceArgs.__init__).parameters) - {"__self__", "self"}
-
-
-class DataDiskOverride(BaseModel):
-    """A new type and/or a larger size for one data disk restored from the image."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type: VolumeType | None = None
-    size: VolumeSizeGb | None = None
 
 
 class ServerSpec(BaseModel):
     """A NEW ECS created from the image once it is active.
 
-    `name` is required; `data_disks` maps an original data disk id (see the image's `data_disks`
-    output) to an override; `system_disk_size` may only grow the image's `min_disk`. Every other
-    field is a pulumi_huaweicloud.ecs.InstanceArgs input (networks, flavor_id, tags, user_data,
-    charging_mode, enterprise_project_id, ...) and passes through as given (Outputs too).
+    `name` is required. Its disks default to the image's (disks.py): `data_disks` maps an original
+    data disk id (see the image's `data_disks` output) to an override (type, a larger size,
+    iops/throughput); `system_disk_type`, `system_disk_size` (only larger), `system_disk_iops` and
+    `system_disk_throughput` override the system disk. `provider`: a pulumi_huaweicloud.Provider of
+    another project, one of the component's `share_acceptors` (the server is created there once that
+    project accepted the share). Every other field is a pulumi_huaweicloud.ecs.InstanceArgs input
+    (networks, flavor_id, tags, user_data, charging_mode, ...) and passes through as given.
     """
 
     model_config = ConfigDict(frozen=True, extra="allow", arbitrary_types_allowed=True)
 
     name: ServerName
     data_disks: dict[Uuid, DataDiskOverride] = Field(default_factory=dict)
-    system_disk_size: int | pulumi.Output[int] | None = None
+    system_disk_size: SystemDiskSizeGb | pulumi.Output[int] | None = None
+    system_disk_type: VolumeType | None = None
+    system_disk_iops: Iops | None = None
+    system_disk_throughput: Throughput | None = None
+    provider: pulumi.ProviderResource | None = None
 
     @model_validator(mode="after")
     def _known_fields(self) -> ServerSpec:
@@ -92,6 +100,21 @@ class ServerSpec(BaseModel):
 
     def passthrough(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+    def disk_request(self) -> dict[str, Any]:
+        """What the entry asks of its disks (a DiskRequest's fields; system_disk_size may be an Output)."""
+        request: dict[str, Any] = {
+            "name": self.name,
+            "data_disks": {k: v.model_dump(exclude_none=True) for k, v in self.data_disks.items()},
+        }
+        for field in DISK_FIELDS:
+            if getattr(self, field) is not None:
+                request[field] = getattr(self, field)
+        return request
+
+
+DISK_FIELDS = ("system_disk_size", "system_disk_type", "system_disk_iops", "system_disk_throughput")
+"""The system-disk fields of a servers entry (planned with the image's disks, not passed through)."""
 
 
 def parse_servers(
@@ -116,51 +139,20 @@ def parse_servers(
     return specs, problems
 
 
-def restored_disks(server: ServerSpec, original: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The server's data disks (pure): one per original disk of the image, original size and type
-    unless overridden (an override may only grow a disk or change its type)."""
-    by_id = {str(d["id"]): d for d in original}
-    problems = [
-        Problem(f"servers[{server.name}].data_disks[{vid}]", "is not an original data disk of the image")
-        for vid in server.data_disks
-        if vid not in by_id
-    ]
-    disks = []
-    for disk in original:
-        override = server.data_disks.get(str(disk["id"]), DataDiskOverride())
-        size = override.size if override.size is not None else int(disk.get("size") or 0)
-        if size < int(disk.get("size") or 0):
-            problems.append(
-                Problem(
-                    f"servers[{server.name}].data_disks[{disk['id']}].size",
-                    f"must be at least the original size {int(disk['size'])} GB (a restored disk only grows)",
-                )
-            )
-        disks.append(
-            {"type": override.type or disk.get("type") or None, "size": size, "snapshot_id": disk["id"]}
-        )
-    _raise(server, problems)
-    return disks
-
-
-def system_disk_size(server: ServerSpec, size: int | None, min_disk: int) -> int:
-    """The system disk: the image's min_disk unless a larger size is given (it may only grow)."""
-    if size is None:
-        return min_disk
-    if size < min_disk:
-        rule = f"must be at least the image's min_disk {min_disk} GB"
-        _raise(server, [Problem(f"servers[{server.name}].system_disk_size", rule)])
-    return size
-
-
-def _raise(server: ServerSpec, problems: list[Problem]) -> None:
-    if problems:
-        raise InputValidationError(
-            format_problems(problems),
-            "fix the server's disks",
-            verb="validating",
-            subject=f"server {server.name!r}",
-        )
+def planned_disks(
+    index: int, request: Mapping[str, Any], facts: Mapping[str, Any] | None
+) -> ServerDisks | None:
+    """The disks of servers[index] (check() refused any broken rule at preview already; this raises
+    only if the cloud changed since). None without facts: only under mocks whose image outputs lack
+    `source_disks` (check() fails a real preview without them), and then no disk is planned."""
+    if facts is None:
+        return None
+    result = plan_server(index, DiskRequest.model_validate(request), SourceDisks.model_validate(facts or {}))
+    if isinstance(result, ServerDisks):
+        return result
+    raise InputValidationError(
+        format_problems(result), "fix the server's disks", verb="validating", subject=f"servers[{index}]"
+    )
 
 
 def server_marker(image_marker: str, server_name: str) -> str:
@@ -175,21 +167,21 @@ def server_marker(image_marker: str, server_name: str) -> str:
 def new_server(
     component: pulumi.ComponentResource,
     name: str,
+    index: int,
     server: ServerSpec,
-    image: tuple[pulumi.Output[str], pulumi.Output[int], pulumi.Output[list[dict[str, Any]]]],
+    image: tuple[pulumi.Output[str], pulumi.Output[Any]],
     depends_on: list[pulumi.Resource],
     marker: str,
+    provider: pulumi.ProviderResource | None = None,
 ) -> pulumi.CustomResource:
-    """A NEW ECS from the waited image (image_id resolves only once the image is active). A new image
-    means new servers (replace_on_changes), never an OS change of existing ones."""
-    ecs = _huaweicloud().ecs
+    """A NEW ECS from the waited image (image_id resolves only once the image is active), with the
+    disks disks.py plans from the image's original disks. A new image means new servers
+    (replace_on_changes), never an OS change of existing ones."""
+    ecs = huaweicloud().ecs
 
-    image_id, min_disk, data_disks = image
-    disks = data_disks.apply(
-        lambda original: [ecs.InstanceDataDiskArgs(**d) for d in restored_disks(server, original)]
-    )
-    system_size = pulumi.Output.all(min_disk, server.system_disk_size).apply(
-        lambda v: system_disk_size(server, v[1], int(v[0]))
+    image_id, source_disks = image
+    disks = pulumi.Output.all(source_disks, server.disk_request()).apply(
+        lambda pair: planned_disks(index, pair[1], pair[0])
     )
     # The disks restored from the image belong to the server: deleted with it (destroy leaves nothing
     # of ours behind) unless the user says otherwise. The Terraform default keeps them.
@@ -202,37 +194,31 @@ def new_server(
         **passthrough,
         name=server.name,
         image_id=image_id,
-        system_disk_size=system_size,
-        data_disks=disks,
+        system_disk_type=disks.apply(lambda d: d and d.system.type),
+        system_disk_size=disks.apply(lambda d: d and d.system.size),
+        system_disk_iops=disks.apply(lambda d: d and d.system.iops),
+        system_disk_throughput=disks.apply(lambda d: d and d.system.throughput),
+        data_disks=disks.apply(lambda d: d and [_data_disk(ecs, disk) for disk in d.data]),
     )
     instance: pulumi.CustomResource = ecs.Instance(
         f"{name}-{server.name}",
         args,
         opts=pulumi.ResourceOptions(
             parent=component,
+            provider=provider,
             depends_on=depends_on,
             # A new image means new servers, never an OS change of existing ones.
             replace_on_changes=["image_id"],
             # The disks are set when a server is created: a server is not rebuilt for an override
             # changed later, nor for the image's disk facts being unknown while it is updated.
-            ignore_changes=["data_disks", "system_disk_size"],
+            ignore_changes=["data_disks", *DISK_FIELDS],
         ),
     )
     return instance
 
 
-def image_share(
-    component: pulumi.ComponentResource,
-    name: str,
-    image_id: pulumi.Output[str],
-    projects: pulumi.Input[Sequence[pulumi.Input[str]]],
-) -> pulumi.CustomResource:
-    """Shares the active image with other projects (only CBR-sourced images can be shared)."""
-    ims = _huaweicloud().ims
-
-    share: pulumi.CustomResource = ims.ImageShare(
-        f"{name}-share",
-        ims.ImageShareArgs(source_image_id=image_id, target_project_ids=projects),
-        opts=pulumi.ResourceOptions(parent=component, replace_on_changes=["source_image_id"]),
+def _data_disk(ecs: Any, disk: PlannedDisk) -> Any:
+    """One `data_disks` entry: restored from the original disk (its id is the snapshot_id)."""
+    return ecs.InstanceDataDiskArgs(
+        type=disk.type, size=disk.size, snapshot_id=disk.source, iops=disk.iops, throughput=disk.throughput
     )
-    return share

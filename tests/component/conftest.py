@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from components.full_ecs_image import provider as provider_module
 from components.full_ecs_image.provider import FullEcsImageProvider
 from components.full_ecs_image.settings import Settings
 from simulator.testing import RunningSimulator
@@ -19,6 +20,12 @@ from .helpers import configured, provider_settings, sim_config
 def _restore_tracebacklimit(monkeypatch: pytest.MonkeyPatch) -> None:
     """configure() sets sys.tracebacklimit = 0 for the provider process; keep pytest's own output."""
     monkeypatch.setattr(sys, "tracebacklimit", 1000, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_backup_claims() -> None:
+    """Each test is its own deployment: the provider process's backup claims start empty."""
+    provider_module._CLAIMS.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -187,6 +187,8 @@ def server_entries() -> st.SearchStrategy[Any]:
                                     scalars(),
                                 ),
                                 "size": st.one_of(st.sampled_from((9, 10, 32768, 32769)), scalars()),
+                                "iops": st.one_of(st.sampled_from((0, 100, 5000, 256001)), scalars()),
+                                "throughput": st.one_of(st.sampled_from((0, 125, 1001)), scalars()),
                             },
                         ),
                         json_values(),
@@ -196,6 +198,10 @@ def server_entries() -> st.SearchStrategy[Any]:
                 json_values(),
             ),
             "system_disk_size": st.one_of(st.integers(0, 2000), scalars()),
+            "system_disk_type": st.one_of(st.sampled_from(("SSD", "GPSSD2", "ESSD2", "ssd")), scalars()),
+            "system_disk_iops": st.one_of(st.integers(-1, 300000), scalars()),
+            "system_disk_throughput": st.one_of(st.integers(-1, 2000), scalars()),
+            "provider": json_values(),
         },
     ).flatmap(
         lambda base: st.dictionaries(extra_keys, json_values(), max_size=3).map(
@@ -248,4 +254,31 @@ def field_values(field: str) -> st.SearchStrategy[Any]:
     a scalar there raises a bare TypeError (see test_servers_scalar_is_a_field_problem)."""
     if field == "servers":
         return st.one_of(servers(), iterables())
+    if field == "share_acceptors":  # a real acceptor needs a Provider resource: shapes only
+        entry = st.fixed_dictionaries(
+            {}, optional={"project_id": hex32(), "vault_id": uuids(), "provider": json_values()}
+        )
+        return st.one_of(st.none(), st.lists(st.one_of(entry, json_values()), max_size=3), iterables())
+    if field == "server_disks":  # set by the component from `servers`: near-valid disk requests
+        request = st.fixed_dictionaries(
+            {"name": names()},
+            optional={
+                "system_disk_size": ints(),
+                "system_disk_type": st.sampled_from(("SSD", "GPSSD2", "ESSD2", "bogus")),
+                "system_disk_iops": ints(),
+                "data_disks": st.dictionaries(
+                    uuids(), st.fixed_dictionaries({}, optional={"size": ints(), "iops": ints()})
+                ),
+            },
+        )
+        return st.one_of(st.none(), st.lists(st.one_of(request, json_values()), max_size=3), iterables())
+    if field == "source_disks":  # recorded by the provider: near-valid disk facts
+        fact = st.fixed_dictionaries(
+            {"id": uuids(), "size": ints()},
+            optional={"type": st.one_of(st.none(), st.sampled_from(("SSD", "GPSSD2"))), "iops": ints()},
+        )
+        shape = st.fixed_dictionaries(
+            {}, optional={"system": st.one_of(st.none(), fact), "data": st.lists(fact, max_size=2)}
+        )
+        return st.one_of(st.none(), shape, json_values())
     return st.one_of(json_values(), FIELD_VALUES[field])

@@ -44,6 +44,8 @@ BASE: dict[str, Any] = {"backup_id": BACKUP, "name": "web01-full"}
 
 ARGS_FIELDS = tuple(f.name for f in FullEcsImageArgs.__dataclass_fields__.values())
 SPEC_FIELDS = tuple(ImageSpec.model_fields)
+COMPONENT_ONLY = ("servers", "share_acceptors")
+"""FullEcsImageArgs fields that make children, not inputs of the image resource."""
 
 PURE = settings(
     max_examples=40,
@@ -93,10 +95,10 @@ def args_with(values: dict[str, Any]) -> FullEcsImageArgs:
 @given(data=st.data())
 def test_each_args_field_validates_or_names_itself(field: str, data: st.DataObject) -> None:
     value = data.draw(fuzz.field_values(field), label=field)
-    servers, problems = validate_args(args_with({field: value}), MARKER)
+    servers, _, problems = validate_args(args_with({field: value}), MARKER)
     assert_named(problems, {field})
     event(f"{field}: {'valid' if not problems else 'invalid'}")
-    if field != "servers":
+    if field not in COMPONENT_ONLY:
         assert servers == []
         # What the construction-time check accepts, the provider's model accepts as well.
         if not problems and value is not None:
@@ -111,12 +113,15 @@ def test_each_args_field_validates_or_names_itself(field: str, data: st.DataObje
     )
 )
 def test_args_fields_in_combination(values: dict[str, Any]) -> None:
-    servers, problems = validate_args(FullEcsImageArgs(**values), MARKER)
+    servers, _, problems = validate_args(FullEcsImageArgs(**values), MARKER)
     assert_named(problems, set(values))
     event(f"{len(problems)} problem(s)")
     if not problems:
         spec = ImageSpec.model_validate(
-            {"marker": MARKER, **{k: v for k, v in values.items() if k != "servers" and v is not None}}
+            {
+                "marker": MARKER,
+                **{k: v for k, v in values.items() if k not in COMPONENT_ONLY and v is not None},
+            }
         )
         create_body(spec)  # a valid spec always makes a body
         assert len(servers) == len(values.get("servers") or [])
@@ -139,7 +144,7 @@ def test_known_fields_and_unconfigured_check_name_the_field(field: str, data: st
     if problems:
         assert failures(result.failures) == [(p.field, p.rule) for p in problems] + [UNCONFIGURED]
         return
-    assert ImageSpec.model_validate(normalized).model_dump() == normalized
+    assert ImageSpec.model_validate(normalized).model_dump(mode="json") == normalized
     assert failures(result.failures) == [UNCONFIGURED]
     # The same backup as the recorded inputs: no preflight; only the settings failure.
     assert failures(FullEcsImageProvider().check(normalized, news).failures) == [UNCONFIGURED]
@@ -323,5 +328,5 @@ def test_tag_value_is_stored_as_declared(sim: RunningSimulator) -> None:
 
 @pytest.mark.parametrize("value", [5, True, 1.5, "web", {"name": "web"}])
 def test_servers_scalar_is_a_field_problem(value: Any) -> None:
-    _, problems = validate_args(args_with({"servers": value}), MARKER)
+    _, _, problems = validate_args(args_with({"servers": value}), MARKER)
     assert [p.field for p in problems] == ["servers"]

@@ -6,11 +6,10 @@ import re
 from typing import Any
 
 from components.full_ecs_image import plan
-from components.full_ecs_image.api_models import Backup, Image, Job, Volume, VolumeBackup
+from components.full_ecs_image.api_models import Image, Job
 from components.full_ecs_image.plan import (
     as_add,
     create_body,
-    data_disks,
     diff_inputs,
     marker_for,
     patch_operations,
@@ -142,19 +141,6 @@ def test_diff_replaces_a_killed_or_deleted_image() -> None:
         decision = diff_inputs(olds(status=status), spec().model_dump(mode="json"))
         assert decision.replaces == ["status"]
         assert decision.delete_before_replace is True
-
-
-def test_data_disks_lists_non_bootable_volumes_with_types() -> None:
-    backup = Backup(
-        id=BACKUP,
-        status="available",
-        volume_backups=(
-            VolumeBackup(source_volume_id="sys", source_volume_size=40, bootable=True),
-            VolumeBackup(source_volume_id="d1", source_volume_size=100),
-        ),
-    )
-    volumes = {"d1": Volume(id="d1", size=100, volume_type="SSD"), "sys": None}
-    assert data_disks(backup, volumes) == [{"id": "d1", "size": 100, "type": "SSD"}]
 
 
 def test_wait_budget_is_one_budget_on_the_creating_run() -> None:

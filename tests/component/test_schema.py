@@ -19,7 +19,7 @@ from simulator import seed
 
 from .helpers import image_props
 
-COMPONENT_ONLY_ARGS = {"servers"}
+COMPONENT_ONLY_ARGS = {"servers", "share_acceptors"}
 """Args the component handles itself (children), not inputs of the image resource."""
 
 

@@ -21,12 +21,18 @@ QUICK = Timing(PollSchedule(0.05, 1.5, 0.2), retry_base=0.0)  # jittered, as in 
 
 
 def wait(
-    settings: Settings, image_id: str, job_id: str | None, timing: Timing = QUICK
+    settings: Settings, image_id: str, job_id: str | None, timing: Timing = QUICK, *, quiet: bool = False
 ) -> tuple[ActiveImage, list[str]]:
     lines: list[str] = []
     result = asyncio.run(
         wait_until_active(
-            settings, image_id=image_id, job_id=job_id, timeout_seconds=30, log=lines.append, timing=timing
+            settings,
+            image_id=image_id,
+            job_id=job_id,
+            timeout_seconds=30,
+            log=lines.append,
+            quiet_if_active=quiet,
+            timing=timing,
         )
     )
     return result, lines
@@ -150,6 +156,21 @@ def test_a_job_already_done_costs_exactly_one_round(
     assert result.status == "active"
     assert sim.control.calls() == {"ims.show_job_progress": 1, "ims.list_images": 1}
     assert lines == ["job SUCCESS 100%, image active"]
+
+
+def test_an_image_found_active_by_an_unchanged_up_prints_nothing(
+    sim: RunningSimulator, provider: FullEcsImageProvider, settings: Settings
+) -> None:
+    """quiet_if_active (an `up` that did not create the image): active at the first poll, no line;
+    still waiting at the first poll, every line as usual."""
+    created = provider.create(image_props(seed.BACKUP_AVAILABLE))
+    result, lines = wait(settings, created.id, None, quiet=True)
+    assert (result.status, lines) == ("active", [])
+    sim.control.set_job_seconds(0.5)
+    slow = provider.create(image_props(seed.BACKUP_TWO_DATA_DISKS, name="db01-full"))
+    result, lines = wait(settings, slow.id, (slow.outs or {})["job_id"], quiet=True)
+    assert result.status == "active"
+    assert lines[-1] == "job SUCCESS 100%, image active"
 
 
 def test_without_a_job_only_the_image_is_read(
