@@ -185,13 +185,13 @@ def provisioning_problems(
         (paths.throughput, throughput, THROUGHPUT_TYPES, THROUGHPUT_RANGE),
     ):
         if disk_type in types and value is None:
-            problems.append(Problem(path, f"is required for a {disk_type} disk; set it"))
+            problems.append(Problem(path, f"is required for {disk_type} disks; set it"))
         elif disk_type not in types and value is not None:
             problems.append(Problem(path, f"applies only to {' and '.join(types)} disks, not {disk_type}"))
         elif value is not None:
             low, high = ranges[disk_type]
             if not low <= value <= high:
-                problems.append(Problem(path, f"must be {low}-{high} for a {disk_type} disk"))
+                problems.append(Problem(path, f"must be {low}-{high} for {disk_type} disks"))
     return problems
 
 
