@@ -7,8 +7,13 @@ Copy this file into your own stack. Config (project namespace `full-ecs-image`):
   source                      csbs (default) or cbr
   description, tags (object), minRam, maxRam, adoptImageId, createTimeoutMinutes
   shareWithProjectIds (list)  projects to share the image with (CBR-sourced images only)
+  shareAcceptors (list)       accept the share in a target project in this stack: projectId, vaultId
+                              (a CBR server-backup vault of that project); that project's keys in the
+                              secret object shareAcceptorKeys.<projectId>.accessKey / .secretKey
   servers (list of objects)   NEW ECSs from the image: name, flavor_id, networks, ... (any
-                              pulumi_huaweicloud.ecs.InstanceArgs input), data_disks overrides;
+                              pulumi_huaweicloud.ecs.InstanceArgs input), data_disks overrides
+                              ({<original disk id>: {type, size, iops, throughput}}), system_disk_*;
+                              "project": <id of an acceptor> creates it in that project;
                               needs the pulumi-huaweicloud plugin
 Credentials and endpoints: huaweicloud:region, huaweicloud:accessKey, huaweicloud:secretKey (secret),
 huaweicloud:projectId, huaweicloud:endpoints; or HW_REGION_NAME, HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID.
@@ -16,14 +21,40 @@ huaweicloud:projectId, huaweicloud:endpoints; or HW_REGION_NAME, HW_ACCESS_KEY, 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
+import pulumi_huaweicloud as huaweicloud
 
-from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
+from components.full_ecs_image import FullEcsImage, FullEcsImageArgs, ShareAcceptor
 
 config = pulumi.Config()
+cloud = pulumi.Config("huaweicloud")
+
+
+def project_provider(project_id: str, keys: pulumi.Output[Any]) -> huaweicloud.Provider:
+    """A provider for another project: its own keys, the stack's region and endpoints."""
+    endpoints = cloud.get("endpoints")
+    return huaweicloud.Provider(
+        f"project-{project_id}",
+        project_id=project_id,
+        region=cloud.get("region"),
+        access_key=keys.apply(lambda k: k[project_id]["accessKey"]),
+        secret_key=keys.apply(lambda k: k[project_id]["secretKey"]),
+        endpoints=json.loads(endpoints) if endpoints else None,
+    )
+
+
+acceptors: list[dict[str, str]] = config.get_object("shareAcceptors") or []
+providers: dict[str, huaweicloud.Provider] = {}
+if acceptors:
+    acceptor_keys = config.require_secret_object("shareAcceptorKeys")
+    providers = {a["projectId"]: project_provider(a["projectId"], acceptor_keys) for a in acceptors}
 servers: list[dict[str, Any]] | None = config.get_object("servers")
+for server in servers or []:
+    if "project" in server:  # a server in a target project: that project's provider
+        server["provider"] = providers[server.pop("project")]
 
 image = FullEcsImage(
     "image",
@@ -38,6 +69,12 @@ image = FullEcsImage(
         adopt_image_id=config.get("adoptImageId"),
         create_timeout_minutes=config.get_int("createTimeoutMinutes"),  # unset: the default (30)
         share_with_project_ids=config.get_object("shareWithProjectIds"),
+        share_acceptors=[
+            ShareAcceptor(
+                project_id=a["projectId"], vault_id=a["vaultId"], provider=providers[a["projectId"]]
+            )
+            for a in acceptors
+        ],
         servers=servers,
     ),
 )
@@ -51,3 +88,4 @@ pulumi.export("backup_id", image.backup_id)
 pulumi.export("source_server_id", image.source_server_id)
 pulumi.export("server_ids", image.server_ids)
 pulumi.export("server_private_ips", image.server_private_ips)
+pulumi.export("share_status", image.share_status)
