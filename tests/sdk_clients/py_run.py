@@ -227,6 +227,9 @@ def _ecs_create_delete(rec: Recorder, client: Any, image_id: str) -> None:
         nics=[ecs.PostPaidServerNic(subnet_id="subnet-0001")],
         root_volume=ecs.PostPaidServerRootVolume(volumetype="SSD"),
     )
+    # dry_run first: a 202 with no body (https://support.huaweicloud.com/en-us/api-ecs/ecs_02_0101.html)
+    check_only = ecs.CreatePostPaidServersRequestBody(server=post_paid, dry_run=True)
+    rec.call("ecs.create_post_paid_servers", client, ecs.CreatePostPaidServersRequest(body=check_only))
     body = ecs.CreatePostPaidServersRequestBody(server=post_paid)
     made = rec.call("ecs.create_post_paid_servers", client, ecs.CreatePostPaidServersRequest(body=body))
     pre_paid = ecs.PrePaidServer(

@@ -94,13 +94,18 @@ func ecsOs(r *recorder, client *ecs.EcsClient, imageID string) {
 
 func ecsCreateDelete(r *recorder, client *ecs.EcsClient, imageID string) {
 	var serverIDs []string
+	postPaid := &ecsmodel.PostPaidServer{
+		ImageRef: imageID, FlavorRef: "s6.large.2", Name: "sdk-check-postpaid", Vpcid: "vpc-0001",
+		Nics:       []ecsmodel.PostPaidServerNic{{SubnetId: ptr("subnet-0001")}},
+		RootVolume: &ecsmodel.PostPaidServerRootVolume{Volumetype: ecsmodel.GetPostPaidServerRootVolumeVolumetypeEnum().SSD},
+	}
+	// dry_run first: a 202 with no body.
+	r.call("ecs.create_post_paid_servers", func() (interface{}, error) {
+		body := &ecsmodel.CreatePostPaidServersRequestBody{Server: postPaid, DryRun: ptr(true)}
+		return client.CreatePostPaidServers(&ecsmodel.CreatePostPaidServersRequest{Body: body})
+	})
 	madePostPaid := r.call("ecs.create_post_paid_servers", func() (interface{}, error) {
-		server := &ecsmodel.PostPaidServer{
-			ImageRef: imageID, FlavorRef: "s6.large.2", Name: "sdk-check-postpaid", Vpcid: "vpc-0001",
-			Nics:       []ecsmodel.PostPaidServerNic{{SubnetId: ptr("subnet-0001")}},
-			RootVolume: &ecsmodel.PostPaidServerRootVolume{Volumetype: ecsmodel.GetPostPaidServerRootVolumeVolumetypeEnum().SSD},
-		}
-		body := &ecsmodel.CreatePostPaidServersRequestBody{Server: server}
+		body := &ecsmodel.CreatePostPaidServersRequestBody{Server: postPaid}
 		return client.CreatePostPaidServers(&ecsmodel.CreatePostPaidServersRequest{Body: body})
 	})
 	if made, ok := madePostPaid.(*ecsmodel.CreatePostPaidServersResponse); ok {

@@ -75,6 +75,9 @@ async function createAndDelete(rec, imageId) {
     .withImageRef(imageId).withFlavorRef('s6.large.2').withName('sdk-check-postpaid').withVpcid('vpc-0001')
     .withNics([new ecs.PostPaidServerNic().withSubnetId('subnet-0001')])
     .withRootVolume(new ecs.PostPaidServerRootVolume().withVolumetype('SSD'));
+  // dry_run first: a 202 with no body.
+  await rec.call('ecs.create_post_paid_servers', new ecs.CreatePostPaidServersRequest()
+    .withBody(new ecs.CreatePostPaidServersRequestBody().withServer(postPaid).withDryRun(true)));
   const madePostPaid = await rec.call('ecs.create_post_paid_servers', new ecs.CreatePostPaidServersRequest()
     .withBody(new ecs.CreatePostPaidServersRequestBody().withServer(postPaid)));
   const prePaid = new ecs.PrePaidServer()
