@@ -21,7 +21,10 @@ PLACEHOLDERS = {
     "<original disk id>": "b0000000-0000-4000-8000-000000000002",
     "<project id>": "0123456789abcdef0123456789abcd01",
     "<other project id>": "0123456789abcdef0123456789abcd02",
+    "<CBR server-backup vault id in the other project>": "f0000000-0000-4000-8000-0000000000a2",
 }
+ACCEPTER_TYPE = "huaweicloud:Ims/imageShareAccepter:ImageShareAccepter"
+ORIGINAL = PLACEHOLDERS["<original disk id>"]
 
 
 def block_after(heading: str) -> str:
@@ -30,7 +33,7 @@ def block_after(heading: str) -> str:
     return found.group(1)
 
 
-def test_the_complete_example_declares_two_images_three_servers_and_a_share() -> None:
+def test_the_complete_example_declares_two_images_three_servers_a_share_and_its_acceptor() -> None:
     source = block_after("## A complete example")
     for placeholder, value in PLACEHOLDERS.items():
         source = source.replace(placeholder, value)
@@ -39,10 +42,16 @@ def test_the_complete_example_declares_two_images_three_servers_and_a_share() ->
         {
             "image_id": "img",
             "min_disk": 40,
-            "data_disks": [{"id": PLACEHOLDERS["<original disk id>"], "size": 100, "type": "SSD"}],
+            "data_disks": [{"id": ORIGINAL, "size": 100, "type": "SSD"}],
+            "source_disks": {
+                "system": {"id": "b0000000-0000-4000-8000-000000000001", "size": 40, "type": "SSD"},
+                "data": [{"id": ORIGINAL, "size": 100, "type": "SSD"}],
+            },
         }
     )
     use_mocks(mocks, preview=False)
+    # The example reads the other project's keys as secrets from stack config.
+    pulumi.runtime.set_all_config({"full-ecs-image:otherAk": "OTHERAK", "full-ecs-image:otherSk": "OTHERSK"})
 
     def program() -> pulumi.Output[Any]:
         exec(compile(source, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102 - our own README
@@ -50,8 +59,10 @@ def test_the_complete_example_declares_two_images_three_servers_and_a_share() ->
 
     run(program)
     kinds = [r.typ for r in mocks.registered]
-    assert kinds.count("huaweicloud:Ecs/instance:Instance") == 2
+    assert kinds.count("huaweicloud:Ecs/instance:Instance") == 3
     assert kinds.count(SHARE_TYPE) == 1
+    assert kinds.count(ACCEPTER_TYPE) == 1
+    assert kinds.count("pulumi:providers:huaweicloud") == 1
     assert kinds.count("hwc:ims:FullEcsImage") == 2
 
 

@@ -134,7 +134,8 @@ def test_an_up_that_changes_nothing_prints_no_progress_lines(engine: EngineStack
     second = engine.stack.up()
 
     assert not PROGRESS.search(second.stdout), second.stdout
-    assert second.summary.resource_changes == {"same": second.summary.resource_changes["same"]}
+    changes = dict(second.summary.resource_changes or {})
+    assert set(changes) == {"same"}, changes
 
 
 def test_a_cbr_image_is_accepted_in_a_second_project_and_an_ecs_made_there(engine: EngineStack) -> None:
