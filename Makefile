@@ -31,7 +31,7 @@ test: venv lint engine
 	$(PY) -m pytest
 
 # The Pulumi CLI + Python language host of the pinned SDK version (built once from the Go module proxy, then
-# cached outside the clone; see README, "The real Pulumi engine").
+# cached outside the clone; see docs/engine.md).
 engine:
 	scripts/bootstrap-engine.sh >/dev/null
 
@@ -48,7 +48,7 @@ destroy: venv
 bench: venv engine
 	$(PY) scripts/bench.py
 
-# Run the simulator by hand (see README "The local simulator").
+# Run the simulator by hand, from anywhere: make -C <checkout> simulator (see docs/simulator.md).
 simulator: venv
 	$(PY) -m simulator --host 127.0.0.1 --port 8800 --access-key LOCALAK --secret-key LOCALSK \
 	  --project-id 0123456789abcdef0123456789abcdef

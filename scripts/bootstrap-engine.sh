@@ -9,7 +9,7 @@
 # 1. If `pulumi version` on PATH prints exactly v<version> and the Python plugins sit next to it, use that.
 # 2. Otherwise use (or build once) a cache outside the clone:
 #    ${XDG_CACHE_HOME:-$HOME/.cache}/hwc-full-ecs-image/pulumi-v<version>/bin
-#    built from the Go module proxy through the wrapper module tools/pulumi-cli (README, "The real Pulumi engine", explains why
+#    built from the Go module proxy through the wrapper module tools/pulumi-cli (docs/engine.md explains why
 #    the language host is our own). The build happens in a temporary directory that is moved into place only
 #    when complete, so an interrupted build never leaves a half-filled cache. Later runs take well under a second.
 set -euo pipefail
@@ -89,7 +89,7 @@ pinned="$(go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3 2>&1)" \
   || die "cannot read tools/pulumi-cli/go.mod with $(go version): $pinned
 The build needs Go $min_go or newer: install it, or run with GOTOOLCHAIN=auto to let Go download it."
 [[ "$pinned" == "v$version" ]] || die "tools/pulumi-cli/go.mod requires github.com/pulumi/pulumi/pkg/v3 $pinned \
-but requirements.txt pins pulumi==$version; change both pins together (see README, "The real Pulumi engine")"
+but requirements.txt pins pulumi==$version; change both pins together (see docs/engine.md)"
 
 # Leftovers of builds that were killed outright (SIGKILL skips the cleanup trap); we hold the lock here.
 if command -v flock >/dev/null 2>&1; then
