@@ -27,10 +27,10 @@ from typing import Any
 import httpx
 from bench_report import NAIVE_POLLER, OURS, TERRAFORM_POLLER, ReferencePoller, time_scale
 
-from components.full_ecs_image.client import HuaweiClient
-from components.full_ecs_image.polling import PollSchedule, Timing
-from components.full_ecs_image.settings import Settings
-from components.full_ecs_image.waiter import wait_until_active
+from hwc_full_ecs_image.client import HuaweiClient
+from hwc_full_ecs_image.polling import PollSchedule, Timing
+from hwc_full_ecs_image.settings import Settings
+from hwc_full_ecs_image.waiter import wait_until_active
 from simulator.testing import RunningSimulator, start_simulator
 
 POLLERS = (OURS, TERRAFORM_POLLER.name, NAIVE_POLLER.name)

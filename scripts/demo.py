@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 def demo_up() -> None:
     env = pulumi_env(bootstrap_engine())
     install_standin_plugin(env)
+    install_hwc_plugin(env)
     url = ensure_simulator()
     select_or_create_stack(env)
     configure_stack(env, url)
@@ -98,6 +99,7 @@ def demo_up() -> None:
 def demo_destroy() -> None:
     env = pulumi_env(bootstrap_engine())
     install_standin_plugin(env)
+    install_hwc_plugin(env)
     if stack_exists(env):
         # Destroy talks to the "cloud", so the simulator must run; it keeps its port when it can.
         url = ensure_simulator()
@@ -156,6 +158,21 @@ def install_standin_plugin(env: dict[str, str]) -> None:
     )
     if result.returncode != 0:
         raise DemoError("installing the stand-in huaweicloud plugin failed (see the message above)")
+
+
+def install_hwc_plugin(env: dict[str, str]) -> None:
+    """This package's `hwc` resource plugin into the demo's PULUMI_HOME (README: the one command after
+    `pip install`)."""
+    command = [
+        sys.executable,
+        "-m",
+        "hwc_full_ecs_image",
+        "install-plugin",
+        "--pulumi-home",
+        env["PULUMI_HOME"],
+    ]
+    if subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=False).returncode != 0:
+        raise DemoError("installing the hwc plugin failed (see the message above)")
 
 
 def print_servers(url: str, server_ids: list[str]) -> None:

@@ -1,6 +1,6 @@
 """Huawei Cloud IMS full-ECS image from a CSBS backup, as a Pulumi component.
 
-from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
+from hwc_full_ecs_image import FullEcsImage, FullEcsImageArgs
 """
 
 from .component import FullEcsImage, FullEcsImageArgs

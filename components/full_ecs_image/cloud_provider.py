@@ -11,8 +11,9 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import httpx
@@ -27,10 +28,18 @@ from .watchdog import watch_engine
 T = TypeVar("T")
 
 
-def say(message: str) -> None:
-    """One progress line; the engine shows the provider's stdout as info diagnostics (Pulumi >= 3.146).
+PROGRESS: ContextVar[Callable[[str], None] | None] = ContextVar("progress", default=None)
+"""Where the current verb's progress lines go: the plugin sets the engine's log for the resource
+(plugin.py); unset, they go to stdout (the engine shows a dynamic provider's stdout, Pulumi >= 3.146)."""
 
-    One write per line: up to 4 verbs run on threads, and print() writes text and newline apart."""
+
+def say(message: str) -> None:
+    """One progress line. One write per line: verbs run on threads, and print() writes text and
+    newline apart."""
+    sink = PROGRESS.get()
+    if sink is not None:
+        sink(message)
+        return
     sys.stdout.write(message + "\n")
     sys.stdout.flush()
 

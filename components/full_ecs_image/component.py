@@ -13,10 +13,8 @@ from typing import Any
 import pulumi
 
 from . import plan
-from .barrier import ImageGone
 from .errors import InputValidationError
-from .polling import Timing
-from .resource import FullEcsImageResource
+from .resource import HwcProvider, WholeImage
 from .rules import Problem, format_problems
 from .schema import USER_INPUT_FIELDS, validate_known_fields
 from .servers import ServerSpec, new_server, parse_servers
@@ -27,7 +25,6 @@ from .waiter import ActiveImage, mocked, program_config, wait_in_program
 TYPE_TOKEN = "hwc:ims:FullEcsImage"  # noqa: S105 - a type token, not a password
 _SECRET_KEYS = ("accessKey", "secretKey", "securityToken")
 _PLAIN_KEYS = ("region", "projectId", "endpoints", "insecure", "cacertFile")
-_TIMING = Timing()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,21 +153,43 @@ def timeout_minutes(custom: str | None) -> int | None:
     return max(1, -(-int(seconds) // 60))
 
 
-def image_options(
-    component: pulumi.Resource,
-    opts: pulumi.ResourceOptions | None,
-    depends_on: list[pulumi.Resource] | None = None,
-) -> pulumi.ResourceOptions:
-    """The image's (and its deletion barrier's) options: a child of the component, with the
-    component's protect, retain_on_delete and deleted_with (golden images are often retained)."""
+def image_options(component: pulumi.Resource, opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """The image's options: a child of the component, served by the hwc plugin with the stack's
+    settings, with the component's protect, retain_on_delete, deleted_with (golden images are often
+    retained) and custom_timeouts (they bound the plugin's create, update and delete)."""
     given = opts or pulumi.ResourceOptions()
     return pulumi.ResourceOptions(
         parent=component,
         protect=given.protect,
         retain_on_delete=given.retain_on_delete,
         deleted_with=given.deleted_with,
-        depends_on=depends_on,
+        custom_timeouts=given.custom_timeouts,
+        provider=settings_provider(),
     )
+
+
+PROVIDER_NAME = "full-ecs-image-settings"
+_PROVIDERS: dict[int, tuple[object, HwcProvider]] = {}
+"""One hwc provider per program run: (engine connection, provider), keyed by the connection's id."""
+
+
+def settings_provider() -> HwcProvider:
+    """The hwc plugin's provider, configured with the stack's `huaweicloud:` settings (the plugin's
+    own config namespace is `hwc:`; users keep the keys pulumi-huaweicloud reads). Keys left unset
+    fall back to the HW_* environment variables in the plugin, as before."""
+    monitor = pulumi.runtime.settings.get_monitor()
+    known = _PROVIDERS.get(id(monitor))
+    if known is not None and known[0] is monitor:
+        return known[1]
+    config = pulumi.Config("huaweicloud")
+    settings: dict[str, Any] = {k: program_config(k) for k in _PLAIN_KEYS if program_config(k)}
+    for key in _SECRET_KEYS:
+        value = config.get_secret(key)
+        if value is not None:
+            settings[key] = value
+    provider = HwcProvider(PROVIDER_NAME, settings)
+    _PROVIDERS[id(monitor)] = (monitor, provider)
+    return provider
 
 
 class FullEcsImage(pulumi.ComponentResource):
@@ -217,7 +236,13 @@ class FullEcsImage(pulumi.ComponentResource):
         marker = plan.marker_for(pulumi.get_project(), pulumi.get_stack(), name)
         servers, acceptors, problems = validate_args(args, marker)
         timeouts = opts.custom_timeouts if opts else None
-        if args.create_timeout_minutes is None and timeouts is not None:
+        if args.create_timeout_minutes is not None:
+            pulumi.log.warn(
+                "create_timeout_minutes is deprecated and will be removed in 0.3: use "
+                'opts=pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="30m"))',
+                resource=self,
+            )
+        elif timeouts is not None:
             args = dataclasses.replace(args, create_timeout_minutes=timeout_minutes(timeouts.create))
         if not mocked():  # unit tests under mocks share one process for many programs
             run = id(pulumi.runtime.settings.get_monitor())
@@ -238,11 +263,7 @@ class FullEcsImage(pulumi.ComponentResource):
             "server_disks": [server.disk_request() for server in servers] or None,
             "source_disks": None,  # check() records the image's original disks here
         }
-        # Deleted after the image: destroy returns only once IMS no longer lists it (barrier.py).
-        self.image_gone = ImageGone(f"{name}-image-gone", props, image_options(self, opts))
-        self.image = FullEcsImageResource(
-            f"{name}-image", props, image_options(self, opts, depends_on=[self.image_gone])
-        )
+        self.image = WholeImage(f"{name}-image", props, image_options(self, opts))
 
         waited = wait_in_program(self, self.image, started_at)
         # At preview the image's id, which stays known while the image is updated in place (its other

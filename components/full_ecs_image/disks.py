@@ -47,52 +47,69 @@ class DiskFact(BaseModel):
     """One original disk of the backup, as the cloud records it. `type` is None when no API
     records it any more (the volume was deleted after the backup)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     id: str
+    """The original volume's id (EVS)."""
     size: int
+    """Size in GB, as the backup recorded it."""
     type: str | None = None
+    """EVS volume type (SSD, GPSSD, ESSD, GPSSD2, ESSD2, SAS, ...); None when the volume is gone."""
     iops: int | None = None
+    """Provisioned IOPS (GPSSD2, ESSD2)."""
     throughput: int | None = None
+    """Provisioned throughput in MiB/s (GPSSD2)."""
 
 
 class SourceDisks(BaseModel):
     """The image's original disks: the system disk and the data disks, in the backup's order."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     system: DiskFact | None = None
+    """The system disk."""
     data: tuple[DiskFact, ...] = ()
+    """The data disks, in the backup's order."""
 
 
 class DataDiskOverride(BaseModel):
     """A new type, a larger size, or other iops/throughput for one disk restored from the image."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     type: VolumeType | None = None
+    """Another volume type for the restored disk."""
     size: VolumeSizeGb | None = None
+    """A larger size in GB (a restored disk only grows)."""
     iops: Iops | None = None
+    """Provisioned IOPS (GPSSD2 and ESSD2 need it)."""
     throughput: Throughput | None = None
+    """Provisioned throughput in MiB/s (GPSSD2 needs it)."""
 
 
 class DiskRequest(BaseModel):
     """What one `servers` entry asks of its disks (plain values; the rest of the entry is not here)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     name: str
+    """The server's name (unique among the component's servers)."""
     system_disk_size: SystemDiskSizeGb | None = None
+    """System disk size in GB (at least the original's)."""
     system_disk_type: VolumeType | None = None
+    """System disk type (default: the original's)."""
     system_disk_iops: Iops | None = None
+    """System disk IOPS (GPSSD2, ESSD2)."""
     system_disk_throughput: Throughput | None = None
+    """System disk throughput in MiB/s (GPSSD2)."""
     data_disks: dict[str, DataDiskOverride] = Field(default_factory=dict)
+    """Overrides per original data disk id."""
 
 
 class PlannedDisk(BaseModel):
     """A disk the new server will get: restored from `source` (the original disk's id)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     source: str
     type: str
@@ -111,7 +128,7 @@ class PlannedDisk(BaseModel):
 class ServerDisks(BaseModel):
     """Every disk of one new server: the system disk, then one data disk per original data disk."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     system: PlannedDisk
     data: tuple[PlannedDisk, ...]

@@ -12,7 +12,7 @@ import logging
 
 import pulumi
 
-LOG = logging.getLogger("components.full_ecs_image")
+LOG = logging.getLogger("hwc_full_ecs_image")
 DEBUG_ENV = "FULL_ECS_IMAGE_DEBUG"
 """Set to 1 to have tracebacks of unexpected errors written to stderr (debug level)."""
 

@@ -32,6 +32,7 @@ from .errors import (
     InputValidationError,
     PreflightError,
 )
+from .importing import imported_inputs, not_importable
 from .preflight import preflight, read_source
 from .rules import format_problems, is_unresolved
 from .schema import OUTPUT_FIELDS, ImageSpec, spec_of, validate_known_fields
@@ -209,16 +210,28 @@ class FullEcsImageProvider(CloudProvider):
         """The region and project actually used (a later diff compares them when the program sets them)."""
         return {"region": api.settings.region, "project_id": api.settings.project_id}
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        with reported("reading", _subject(props, id_)):
-            return self._run(self._read(id_, props))
+    def read(
+        self, id_: str, props: dict[str, Any], identity: tuple[str, str, str] | None = None
+    ) -> ReadResult:
+        """A refresh (props: the state), or an import (no props; `identity` = project, stack and
+        resource name, for the marker)."""
+        verb = "reading" if props or identity is None else "importing"
+        with reported(verb, _subject(props, id_)):
+            return self._run(self._read(id_, props, identity))
 
-    async def _read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    async def _read(
+        self, id_: str, props: dict[str, Any], identity: tuple[str, str, str] | None
+    ) -> ReadResult:
         async with self._client(props) as api:
             image = await api.get_image(id_)
+            if image is None and not props and identity is not None:
+                raise not_importable(id_, "IMS has no such image in this region and project")
             if image is None:
                 say(f"{_subject(props, id_)} no longer exists; it is removed from the stack")
                 return ReadResult(None, {})
+            if not props.get("backup_id") and identity is not None:  # an import
+                tags = await api.list_image_tags(id_)
+                props = await imported_inputs(api, image, tags, identity)
             # data_disks and the source facts are not re-read: they describe the backup the image
             # was made from, which cannot change for an existing image.
             outs, inputs = plan.refreshed(props, image, await api.list_image_tags(id_))
@@ -240,16 +253,17 @@ class FullEcsImageProvider(CloudProvider):
             facts = {field: olds.get(field) for field in OUTPUT_FIELDS} | self._where(api)
             return UpdateResult(plan.outputs(spec, image, await api.list_image_tags(id_), facts))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
+    def delete(self, id_: str, props: dict[str, Any], timeout_seconds: float | None = None) -> None:
         label = _subject(props, id_)
         with reported("deleting", label):
-            self._run(self._delete(id_, props, label))
+            self._run(self._delete(id_, props, label, timeout_seconds or self.timing.delete))
 
-    async def _delete(self, id_: str, props: dict[str, Any], label: str) -> None:
-        """Starts the deletion and returns: the resource's deletion barrier (barrier.py), deleted
-        right after, waits until IMS no longer lists the image, without holding a provider slot."""
-        async with self._client(props, lifecycle.deadline_in(self.timing.delete)) as api:
-            if await lifecycle.start_delete(api, id_, str(props.get("marker") or "")):
-                say(f"{label}: deletion started; waiting for IMS to finish it")
-            else:
+    async def _delete(self, id_: str, props: dict[str, Any], label: str, seconds: float) -> None:
+        """Marks the image as being deleted, deletes it (never its backup) and returns once IMS no
+        longer lists it, as Terraform does: a successful destroy means the image is gone."""
+        deadline = lifecycle.deadline_in(seconds)
+        async with self._client(props, deadline) as api:
+            if not await lifecycle.start_delete(api, id_, str(props.get("marker") or "")):
                 say(f"{label} was already gone")
+                return
+            await lifecycle.wait_gone(api, [id_], deadline=deadline, say=lambda line: say(f"{label}: {line}"))

@@ -1,18 +1,23 @@
-"""The dynamic resource that records one image in state (type pulumi-python:dynamic/hwc-ims:FullEcsImage)."""
+"""`hwc:ims:WholeImage`: the custom resource that records one image in state, served by the hwc plugin
+(plugin.py). Until 0.1 it was a dynamic resource, `pulumi-python:dynamic/hwc-ims:FullEcsImage`; the
+alias moves such state here without replacing the image (docs/upgrading.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
-from .provider import FullEcsImageProvider
+from .package_schema import VERSION, WHOLE_IMAGE
 from .schema import OUTPUT_FIELDS
 
+DYNAMIC_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
+"""The type 0.1 recorded the image under (a Python dynamic resource)."""
 
-class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
-    """One IMS full-ECS image; a child of FullEcsImage. Its outputs are its inputs plus these.
+
+class WholeImage(pulumi.CustomResource):
+    """One IMS full-ECS image made from a CSBS or CBR backup; a child of FullEcsImage. Its outputs are
+    its inputs plus these. `pulumi import hwc:ims:WholeImage <name> <image id>` takes one into a stack.
 
     The annotations mirror schema.ImageState field for field (tests/component/test_schema.py)."""
 
@@ -44,7 +49,17 @@ class FullEcsImageResource(Resource, module="hwc-ims", name="FullEcsImage"):
     create_started_at: pulumi.Output[float | None]
 
     def __init__(self, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None = None) -> None:
-        # Outputs not among the inputs must be declared and seeded, or Pulumi drops them
-        # (https://github.com/pulumi/pulumi/issues/6678).
+        # Outputs not among the inputs are declared as None, so the SDK resolves them from the state.
         seeded: dict[str, Any] = dict.fromkeys(OUTPUT_FIELDS)
-        super().__init__(FullEcsImageProvider(), name, {**seeded, **props}, opts)
+        here = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=DYNAMIC_TYPE)], version=VERSION)
+        super().__init__(WHOLE_IMAGE, name, {**seeded, **props}, pulumi.ResourceOptions.merge(opts, here))
+
+
+class HwcProvider(pulumi.ProviderResource):
+    """The hwc plugin's settings: the stack's `huaweicloud:` keys, as pulumi-huaweicloud reads them."""
+
+    def __init__(
+        self, name: str, settings: dict[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        here = pulumi.ResourceOptions(version=VERSION)
+        super().__init__("hwc", name, settings, pulumi.ResourceOptions.merge(opts, here))

@@ -42,7 +42,7 @@ DEFAULT_CREATE_TIMEOUT_MINUTES = 30
 class ImageSpec(BaseModel):
     """The resolved inputs of one full-ECS image, as the provider receives them."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     backup_id: Uuid
     """The backup to make the image from; changing it replaces the image."""
@@ -53,15 +53,19 @@ class ImageSpec(BaseModel):
     marker: Marker
     """32 hex characters tying the image to this resource in this stack (set by the component)."""
     description: Description | None = None
+    """Image description: at most 1024 characters, no carriage return, '<' or '>'; changed in place."""
     tags: ImageTags | None = None
     """Image tags (the marker tag is added on top); changed in place."""
     enterprise_project_id: EnterpriseProjectId | None = None
     """Changing it replaces the image."""
     min_ram: RamMb | None = None
+    """Minimum memory in MB for ECSs made from the image (0 = no minimum); changed in place."""
     max_ram: RamMb | None = None
+    """Maximum memory in MB for ECSs made from the image; changed in place."""
     adopt_image_id: Uuid | None = None
     """An existing full-ECS image of the backup to take over instead of creating one."""
     create_timeout_minutes: TimeoutMinutes = DEFAULT_CREATE_TIMEOUT_MINUTES
+    """Deprecated (use custom_timeouts): 1-1440 minutes for creating the image, default 30."""
     share_with_project_ids: Annotated[list[MemberProjectId], Field(max_length=MAX_SHARE_PROJECTS)] | None = (
         None
     )
@@ -70,6 +74,7 @@ class ImageSpec(BaseModel):
     region: Region | None = None
     """Where the image lives (set by the component from the provider's settings)."""
     project_id: ProjectId | None = None
+    """The project of the region the image lives in (set by the component from the settings)."""
     server_disks: list[DiskRequest] | None = None
     """What each of the component's `servers` asks of its disks (set by the component): check()
     plans every server's disks against `source_disks` at preview, so a broken disk rule fails the
@@ -105,7 +110,7 @@ def cross_field_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
 class ImageOutputs(BaseModel):
     """What the resource computes, besides the inputs it echoes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     image_id: str | None = None
     """The IMS image id."""
@@ -123,7 +128,9 @@ class ImageOutputs(BaseModel):
     source_server_id: str | None = None
     """The ECS the backup was taken from (only ever read)."""
     source_server_name: str | None = None
+    """The name of that ECS when the image was made."""
     source_server_status: str | None = None
+    """The status of that ECS when the image was made (never changed by this component)."""
     create_started_at: float | None = None
     """When create() started (epoch seconds): the program's wait shares its timeout budget."""
 

@@ -166,10 +166,21 @@ def watch_engine() -> bool:
     Returns whether a watchdog runs: False outside the dynamic-provider host (e.g. in tests).
     Thread-safe and idempotent: configure() may run more than once per process.
     """
-    global _started
     address = engine_address(sys.argv, _main_module_name())
     if address is None:
         return False
+    return _start(address)
+
+
+def watch_plugin_engine(address_text: str) -> bool:
+    """The same watchdog for the hwc provider plugin (plugin.py), given the engine's address. The
+    launcher execs Python, so the engine is this process's parent."""
+    address = parse_engine_address(address_text)
+    return False if address is None else _start(address)
+
+
+def _start(address: tuple[str, int]) -> bool:
+    global _started
     with _lock:
         if not _started:
             engine = find_engine()

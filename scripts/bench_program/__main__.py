@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components.full_ecs_image import FullEcsImage, FullEcsImageArgs
+from hwc_full_ecs_image import FullEcsImage, FullEcsImageArgs
 
 config = pulumi.Config()
 count = config.require_int("count")

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from components.full_ecs_image import provider as provider_module
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.settings import Settings
+from hwc_full_ecs_image import provider as provider_module
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.settings import Settings
 from simulator.testing import RunningSimulator
 
 from .helpers import configured, provider_settings, sim_config

@@ -11,11 +11,11 @@ import httpx
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from components.full_ecs_image.client import HuaweiClient
-from components.full_ecs_image.plan import marker_for
-from components.full_ecs_image.polling import PollSchedule, Timing
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.settings import Settings
+from hwc_full_ecs_image.client import HuaweiClient
+from hwc_full_ecs_image.plan import marker_for
+from hwc_full_ecs_image.polling import PollSchedule, Timing
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.settings import Settings
 from simulator.testing import RunningSimulator
 
 PROJECT = "full-ecs-image"

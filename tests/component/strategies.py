@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from components.full_ecs_image.rules import MARKER_TAG_KEY
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY
 
 CHINESE = "中文镜像测试龥一"
 """Letters in IMS's Chinese range \\u4e00-\\u9fa5 (both ends included)."""
@@ -165,7 +165,7 @@ def hex32() -> st.SearchStrategy[str]:
 def server_entries() -> st.SearchStrategy[Any]:
     """One `servers` entry: a mapping shaped like a ServerSpec (known, misspelled and owned keys,
     odd values), or anything at all."""
-    from components.full_ecs_image.servers import instance_fields
+    from hwc_full_ecs_image.servers import instance_fields
 
     extra_keys = st.one_of(
         st.sampled_from(sorted(instance_fields())),

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from components.full_ecs_image.client import HuaweiClient, Retry, RetryPolicy, api_error
-from components.full_ecs_image.errors import ApiError, TransportError
-from components.full_ecs_image.polling import Timing
-from components.full_ecs_image.settings import Settings
+from hwc_full_ecs_image.client import HuaweiClient, Retry, RetryPolicy, api_error
+from hwc_full_ecs_image.errors import ApiError, TransportError
+from hwc_full_ecs_image.polling import Timing
+from hwc_full_ecs_image.settings import Settings
 from simulator import seed
 from simulator.testing import RunningSimulator
 
@@ -175,7 +175,7 @@ def test_throttling_is_retried_until_the_deadline_or_three_times_the_attempts() 
 
 
 def test_an_image_deleted_between_listing_and_reading_its_tags_is_skipped(sim: RunningSimulator) -> None:
-    from components.full_ecs_image.preflight import scan
+    from hwc_full_ecs_image.preflight import scan
 
     made = run(sim, lambda api: api.create_whole_image({"name": "n", "backup_id": seed.BACKUP_AVAILABLE,
                                                           "whole_image_type": "CSBS"}))  # fmt: skip

@@ -12,12 +12,12 @@ import pulumi
 import pytest
 from pulumi.runtime.mocks import MockMonitor
 
-from components.full_ecs_image import FullEcsImage, FullEcsImageArgs, ServerSpec
-from components.full_ecs_image.component import TYPE_TOKEN, timeout_minutes
-from components.full_ecs_image.errors import InputValidationError
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.rules import MARKER_TAG_KEY
-from components.full_ecs_image.servers import planned_disks, server_marker
+from hwc_full_ecs_image import FullEcsImage, FullEcsImageArgs, ServerSpec
+from hwc_full_ecs_image.component import TYPE_TOKEN, timeout_minutes
+from hwc_full_ecs_image.errors import InputValidationError
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY
+from hwc_full_ecs_image.servers import planned_disks, server_marker
 from simulator import seed
 from simulator.testing import RunningSimulator
 
@@ -31,8 +31,8 @@ def run(program: Callable[[], pulumi.Output[Any]]) -> None:
     _PULUMI_TEST(program)()
 
 
-DYNAMIC_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
-BARRIER_TYPE = "pulumi-python:dynamic/hwc-ims:ImageGone"
+DYNAMIC_TYPE = "hwc:ims:WholeImage"
+PROVIDER_TYPE = "pulumi:providers:hwc"
 ECS_TYPE = "huaweicloud:Ecs/instance:Instance"
 SUBNET = "d0000000-0000-4000-8000-000000000001"
 
@@ -119,7 +119,7 @@ def test_under_mocks_that_echo_inputs_nothing_calls_the_cloud(sim: RunningSimula
     assert sim.control.calls() == {}
     # The outputs are the mock's: it echoed the inputs, so only backup_id is known.
     assert seen == [None, None, None, None, [], seed.BACKUP_AVAILABLE]
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, BARRIER_TYPE, DYNAMIC_TYPE]
+    assert sorted(r.typ for r in mocks.registered) == sorted([TYPE_TOKEN, PROVIDER_TYPE, DYNAMIC_TYPE])
 
 
 @pytest.mark.usefixtures("program_config")
@@ -273,7 +273,7 @@ def test_no_servers_and_no_share_means_no_children_but_the_image() -> None:
     mocks = EchoMocks(IMAGE_OUTPUTS)
     use_mocks(mocks, preview=False)
     run(lambda: FullEcsImage("web", FullEcsImageArgs(backup_id=seed.BACKUP_AVAILABLE, name="n")).server_ids)
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, BARRIER_TYPE, DYNAMIC_TYPE]
+    assert sorted(r.typ for r in mocks.registered) == sorted([TYPE_TOKEN, PROVIDER_TYPE, DYNAMIC_TYPE])
 
 
 def test_sharing_a_csbs_image_is_refused_at_construction() -> None:
@@ -343,7 +343,7 @@ def test_example_stack_program_registers_one_component(sim: RunningSimulator) ->
         run(lambda: pulumi.Output.from_input(runpy.run_path(str(program))["image"].backup_id))
     finally:
         pulumi.runtime.set_all_config({})
-    assert [r.typ for r in mocks.registered] == [TYPE_TOKEN, BARRIER_TYPE, DYNAMIC_TYPE]
+    assert sorted(r.typ for r in mocks.registered) == sorted([TYPE_TOKEN, PROVIDER_TYPE, DYNAMIC_TYPE])
     assert image_args(mocks).inputs["tags"] == {"env": "prod"}
     assert "create_timeout_minutes" not in image_args(mocks).inputs  # unset: check() fills 30
     assert sim.control.calls() == {}

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.full_ecs_image.api_models import Backup, Volume
-from components.full_ecs_image.disks import (
+from hwc_full_ecs_image.api_models import Backup, Volume
+from hwc_full_ecs_image.disks import (
     DiskFact,
     DiskRequest,
     ServerDisks,
@@ -16,7 +16,7 @@ from components.full_ecs_image.disks import (
     plan_server,
     plan_servers,
 )
-from components.full_ecs_image.rules import Problem
+from hwc_full_ecs_image.rules import Problem
 
 SYSTEM = DiskFact(id="sys-1", size=40, type="ESSD")
 DATA = DiskFact(id="data-1", size=100, type="GPSSD2", iops=5000, throughput=200)

@@ -24,13 +24,13 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure
 
-from components.full_ecs_image.component import FullEcsImageArgs, validate_args
-from components.full_ecs_image.errors import ApiError
-from components.full_ecs_image.plan import create_body, user_tags
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.rules import MARKER_TAG_KEY, Problem
-from components.full_ecs_image.schema import ImageSpec, validate_known_fields
-from components.full_ecs_image.servers import ServerSpec, parse_servers
+from hwc_full_ecs_image.component import FullEcsImageArgs, validate_args
+from hwc_full_ecs_image.errors import ApiError
+from hwc_full_ecs_image.plan import create_body, user_tags
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY, Problem
+from hwc_full_ecs_image.schema import ImageSpec, validate_known_fields
+from hwc_full_ecs_image.servers import ServerSpec, parse_servers
 from simulator import seed
 from simulator.testing import RunningSimulator
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from components.full_ecs_image import plan
-from components.full_ecs_image.api_models import Image, Job
-from components.full_ecs_image.plan import (
+from hwc_full_ecs_image import plan
+from hwc_full_ecs_image.api_models import Image, Job
+from hwc_full_ecs_image.plan import (
     as_add,
     create_body,
     diff_inputs,
@@ -15,8 +15,8 @@ from components.full_ecs_image.plan import (
     patch_operations,
     tag_changes,
 )
-from components.full_ecs_image.rules import MARKER_TAG_KEY
-from components.full_ecs_image.schema import ImageSpec
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY
+from hwc_full_ecs_image.schema import ImageSpec
 
 BACKUP = "c0000000-0000-4000-8000-000000000001"
 OTHER_BACKUP = "c0000000-0000-4000-8000-000000000002"

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from components.full_ecs_image.errors import WaitTimeoutError
-from components.full_ecs_image.polling import Goal, PollSchedule, PollState, Seen, wait_for
+from hwc_full_ecs_image.errors import WaitTimeoutError
+from hwc_full_ecs_image.polling import Goal, PollSchedule, PollState, Seen, wait_for
 
 
 def test_poll_schedule_grows_to_cap() -> None:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from components.full_ecs_image.api_models import Image
-from components.full_ecs_image.client import HuaweiClient
-from components.full_ecs_image.errors import (
+from hwc_full_ecs_image.api_models import Image
+from hwc_full_ecs_image.client import HuaweiClient
+from hwc_full_ecs_image.errors import (
     ApiError,
     FullEcsImageError,
     ImageUnusableError,
@@ -22,12 +22,12 @@ from components.full_ecs_image.errors import (
     SettingsError,
     WaitTimeoutError,
 )
-from components.full_ecs_image.lifecycle import converge
-from components.full_ecs_image.plan import create_body
-from components.full_ecs_image.polling import PollSchedule, Timing
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.rules import MARKER_TAG_KEY
-from components.full_ecs_image.schema import ImageSpec
+from hwc_full_ecs_image.lifecycle import converge
+from hwc_full_ecs_image.plan import create_body
+from hwc_full_ecs_image.polling import PollSchedule, Timing
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY
+from hwc_full_ecs_image.schema import ImageSpec
 from simulator import seed
 from simulator.testing import RunningSimulator
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.full_ecs_image.errors import PreflightError
-from components.full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.errors import PreflightError
+from hwc_full_ecs_image.provider import FullEcsImageProvider
 from simulator import seed
 from simulator.testing import RunningSimulator
 

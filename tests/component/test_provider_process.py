@@ -1,43 +1,24 @@
-"""How the provider behaves in the dynamic-provider host: pickling and one-line errors."""
+"""The verbs' errors are one line however they are reported (the legacy dynamic-provider host here;
+the hwc plugin in test_plugin.py)."""
 
 from __future__ import annotations
 
-import base64
 import logging
 import sys
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-import dill
-import pulumi.dynamic.dynamic
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from components.full_ecs_image.client import HuaweiClient
-from components.full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.client import HuaweiClient
+from hwc_full_ecs_image.provider import FullEcsImageProvider
 from simulator import seed
 from simulator.testing import RunningSimulator
 
-from .helpers import PROJECT, configured, image_props, sim_config
-
-
-def test_pickle_is_small_by_reference_and_credential_free(sim: RunningSimulator) -> None:
-    # A provider that went through configure() and served a verb, as in the provider process:
-    # its settings hold the credentials, and pickling it (as Pulumi does) must still leave them out.
-    provider = configured(sim_config(sim, **{"huaweicloud:securityToken": "session-token-value"}))
-    provider.create(image_props(seed.BACKUP_AVAILABLE))
-    assert provider.settings is not None
-    encoded = pulumi.dynamic.dynamic.serialize_provider(provider)
-    raw = base64.b64decode(encoded)
-    assert len(encoded) < 1024
-    assert b"components.full_ecs_image.provider" in raw  # by reference: module path + class name
-    for secret in (sim.access_key, sim.secret_key, "session-token-value", sim.url):
-        assert secret.encode() not in raw
-    restored = dill.loads(raw)  # noqa: S301 - our own bytes
-    assert isinstance(restored, FullEcsImageProvider)
-    assert vars(restored) == {}
+from .helpers import PROJECT, image_props, sim_config
 
 
 def host_details(verb: Callable[[], Any]) -> str:
@@ -72,7 +53,7 @@ def test_unexpected_errors_are_one_line_and_their_traceback_goes_to_the_debug_lo
         raise KeyError("images")
 
     monkeypatch.setattr(HuaweiClient, "get_image", bug)
-    with caplog.at_level(logging.DEBUG, logger="components.full_ecs_image"):
+    with caplog.at_level(logging.DEBUG, logger="hwc_full_ecs_image"):
         details = host_details(lambda: provider.read("x", image_props(seed.BACKUP_AVAILABLE)))
     assert details == (
         "error reading full-ECS image x 'web01-full': unexpected error ('images'). This is a bug: "

@@ -9,9 +9,9 @@ import pytest
 from pulumi.output import UNKNOWN, Unknown
 from pydantic import ValidationError
 
-from components.full_ecs_image.rules import MARKER_TAG_KEY
-from components.full_ecs_image.schema import ImageSpec, validate_known_fields
-from components.full_ecs_image.servers import ServerSpec
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY
+from hwc_full_ecs_image.schema import ImageSpec, validate_known_fields
+from hwc_full_ecs_image.servers import ServerSpec
 
 BACKUP = "c0000000-0000-4000-8000-000000000001"
 MARKER = "0123456789abcdef0123456789abcdef"

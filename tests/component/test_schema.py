@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from components.full_ecs_image import FullEcsImageArgs
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.resource import FullEcsImageResource
-from components.full_ecs_image.schema import (
+from hwc_full_ecs_image import FullEcsImageArgs
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.resource import WholeImage
+from hwc_full_ecs_image.schema import (
     COMPONENT_INPUT_FIELDS,
     OUTPUT_FIELDS,
     USER_INPUT_FIELDS,
@@ -32,7 +32,7 @@ def test_the_args_class_has_exactly_the_user_inputs_plus_the_component_only_ones
 def test_the_resource_declares_every_state_field() -> None:
     annotations = {
         name: hint
-        for name, hint in FullEcsImageResource.__annotations__.items()
+        for name, hint in WholeImage.__annotations__.items()
         if str(hint).startswith("pulumi.Output")
     }
     assert set(annotations) == set(ImageState.model_fields)

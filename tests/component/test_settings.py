@@ -8,9 +8,9 @@ from pathlib import Path
 import certifi
 import pytest
 
-from components.full_ecs_image.client import tls_verify
-from components.full_ecs_image.errors import SettingsError
-from components.full_ecs_image.settings import Settings, load_settings, setting
+from hwc_full_ecs_image.client import tls_verify
+from hwc_full_ecs_image.errors import SettingsError
+from hwc_full_ecs_image.settings import Settings, load_settings, setting
 
 
 def config_getter(values: dict[str, str]):  # type: ignore[no-untyped-def]

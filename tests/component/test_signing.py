@@ -44,7 +44,7 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from components.full_ecs_image.signing import (
+from hwc_full_ecs_image.signing import (
     EMPTY_SHA256,
     UNSIGNED_HEADERS,
     HuaweiSigner,

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from components.full_ecs_image.errors import ImageUnusableError, WaitTimeoutError
-from components.full_ecs_image.polling import PollSchedule, Timing
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.settings import Settings
-from components.full_ecs_image.waiter import ActiveImage, wait_until_active
+from hwc_full_ecs_image.errors import ImageUnusableError, WaitTimeoutError
+from hwc_full_ecs_image.polling import PollSchedule, Timing
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.settings import Settings
+from hwc_full_ecs_image.waiter import ActiveImage, wait_until_active
 from simulator import seed
 from simulator.testing import RunningSimulator
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from components.full_ecs_image import watchdog
-from components.full_ecs_image.provider import FullEcsImageProvider
-from components.full_ecs_image.watchdog import (
+from hwc_full_ecs_image import watchdog
+from hwc_full_ecs_image.provider import FullEcsImageProvider
+from hwc_full_ecs_image.watchdog import (
     DYNAMIC_PROVIDER_MAIN,
     EXIT_STATUS,
     THREAD_NAME,
@@ -204,7 +204,7 @@ PROVIDER = """
 import sys, threading, time, os
 from importlib.machinery import ModuleSpec
 sys.modules["__main__"].__spec__ = ModuleSpec("pulumi.dynamic.__main__", None)
-from components.full_ecs_image import watchdog
+from hwc_full_ecs_image import watchdog
 assert watchdog.watch_engine() and watchdog.watch_engine()
 threads = [t for t in threading.enumerate() if t.name == watchdog.THREAD_NAME]
 print(os.getpid(), len(threads), flush=True)

@@ -158,6 +158,7 @@ def local_stack(
     state_dir.mkdir()
     home = tmp_path / "pulumi-home"
     install_standin_plugin(home)
+    install_hwc_plugin(home)
     env_vars = {
         "PULUMI_BACKEND_URL": state_dir.as_uri(),
         "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
@@ -167,8 +168,8 @@ def local_stack(
         # simulator has no VPC service to look the subnet's VPC up in.
         "HWC_STANDIN_VPC_ID": STANDIN_VPC_ID,
         "HWC_STANDIN_POLL_SECONDS": "0.05",
-        # The program and the dynamic-provider process import `components` from this checkout (not from
-        # whatever copy may be installed), so the suite always tests the working tree.
+        # The program and the plugin import the package from this checkout (not from whatever copy may
+        # be installed), so the suite always tests the working tree.
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     # The program and the dynamic-provider shim both use the virtualenv running these tests.
@@ -200,6 +201,14 @@ def install_standin_plugin(home: Path) -> Path:
     )
     assert result.returncode == 0, f"install-standin-plugin.sh failed:\n{result.stderr}"
     return Path(result.stdout.strip().splitlines()[-1])
+
+
+def install_hwc_plugin(home: Path) -> Path:
+    """This package's own `hwc` plugin, installed by the one documented command (README)."""
+    command = [sys.executable, "-m", "hwc_full_ecs_image", "install-plugin", "--pulumi-home", str(home)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"install-plugin failed:\n{result.stderr}"
+    return Path(result.stdout.strip().rsplit(" ", 1)[-1])
 
 
 def simulator_config(sim: RunningSimulator, access_key: str, secret_key: str) -> dict[str, auto.ConfigValue]:

@@ -23,7 +23,7 @@ from simulator.testing import DEFAULT_PROJECT_ID, DEFAULT_REGION, RunningSimulat
 
 from .conftest import EngineStack
 
-IMAGE_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
+IMAGE_TYPE = "hwc:ims:WholeImage"
 SERVER_TYPE = "huaweicloud:Ecs/instance:Instance"
 CREATE_ROUTE = "ims.create_whole_image"
 IMAGE_PREFIX = "faults-image-"  # faults_program names its images faults-image-00, -01, ...

@@ -6,7 +6,6 @@ Each test gets a fresh stack (local file backend in tmp_path) and a reset simula
 
 from __future__ import annotations
 
-import base64
 import json
 import subprocess
 from typing import Any
@@ -21,7 +20,7 @@ from .faults_helpers import kill_tree, wait_until
 
 pytestmark = pytest.mark.engine
 
-RESOURCE_TYPE = "pulumi-python:dynamic/hwc-ims:FullEcsImage"
+RESOURCE_TYPE = "hwc:ims:WholeImage"
 # Seed images exist before any test; only images the component made are counted.
 SEED_IMAGES = {IMAGE_EXISTING}
 # Generous bound for the provider pickle: by-reference pickling makes it a few hundred bytes; a pickle
@@ -177,7 +176,7 @@ def test_another_backup_replaces_the_image(engine: EngineStack) -> None:
     engine.set("backupId", BACKUP_TWO_DATA_DISKS)
     result = engine.stack.up()
 
-    assert changes(result).get("replace", 0) == 2  # the image and its deletion barrier
+    assert changes(result).get("replace", 0) == 1  # the image (no helper resource beside it)
     new_image = only_made_image(engine)  # the old image is gone
     assert new_image["id"] != old_id
     assert engine.outputs()["image_id"] == new_image["id"]
@@ -273,7 +272,7 @@ def pending_operation_types(engine: EngineStack) -> list[str]:
 # j ---------------------------------------------------------------------------------------------------
 
 
-def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) -> None:
+def test_state_holds_no_credentials_and_no_pickled_provider(engine: EngineStack) -> None:
     """Keys in stack config as secrets (the demo's setup): the component adds no copy of them."""
     engine.stack.up()
     keys = (engine.sim.access_key, engine.sim.secret_key)
@@ -283,15 +282,15 @@ def test_state_holds_no_credentials_and_a_small_provider(engine: EngineStack) ->
 
     # Without --show-secrets the keys appear nowhere, not even encoded.
     assert not [key for key in keys if key in exported]
-    # With secrets shown, the component's own state (inputs, outputs, pickled provider) holds neither key.
+    # With secrets shown, the image's own state (inputs, outputs) holds neither key.
     (entry,) = [r for r in shown["resources"] if r["type"] == RESOURCE_TYPE]
     assert not [key for key in keys if key in json.dumps(entry)]
-    assert_small_provider_by_reference(entry)
-    # Engine behaviour (pulumi 3.260 pkg/resource/deploy/target.go, GetPackageConfig): the default
-    # `pulumi-python` provider records the WHOLE stack config as its inputs, secrets kept secret (encrypted
-    # above). That record is the only place --show-secrets reveals the keys; see README.
+    assert_no_pickled_provider(shown)
+    # The hwc provider records the settings it was given as its inputs, secrets kept secret (encrypted
+    # above), as every Pulumi provider does (pulumi-huaweicloud's too). That record is the only place
+    # --show-secrets reveals the keys; see README.
     holders = {r["type"] for r in shown["resources"] if any(key in json.dumps(r) for key in keys)}
-    assert holders == {"pulumi:providers:pulumi-python"}
+    assert holders == {"pulumi:providers:hwc"}
 
 
 def test_keys_only_in_the_environment_never_reach_the_state(engine: EngineStack) -> None:
@@ -309,17 +308,13 @@ def test_keys_only_in_the_environment_never_reach_the_state(engine: EngineStack)
     assert state_outputs(engine)["image_id"] == image["id"]
     shown = engine.cli("stack", "export", "--show-secrets").stdout
     assert not [key for key in keys if key in shown]
-    (entry,) = [r for r in json.loads(shown)["deployment"]["resources"] if r["type"] == RESOURCE_TYPE]
-    assert_small_provider_by_reference(entry)
+    assert_no_pickled_provider(json.loads(shown)["deployment"])
 
 
-def assert_small_provider_by_reference(entry: dict[str, Any]) -> None:
-    """The pickled provider in a FullEcsImage state entry (secrets shown) is small and by reference."""
-    secret = entry["inputs"]["__provider"]  # the engine keeps it secret: {<sig>, "plaintext": <json>}
-    provider_blob = json.loads(secret["plaintext"])
-    assert 0 < len(provider_blob) <= MAX_PROVIDER_BLOB_CHARS
-    # Pickled by reference: the class's import path, no captured state.
-    assert b"components.full_ecs_image.provider" in base64.b64decode(provider_blob)
+def assert_no_pickled_provider(deployment: dict[str, Any]) -> None:
+    """No dynamic resource and no pickled provider anywhere in the state: the plugin serves the image."""
+    assert not [r["urn"] for r in deployment["resources"] if "pulumi-python" in r["type"]]
+    assert not [r["urn"] for r in deployment["resources"] if "__provider" in (r.get("inputs") or {})]
 
 
 # k ---------------------------------------------------------------------------------------------------

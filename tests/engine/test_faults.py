@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from components.full_ecs_image.rules import MARKER_TAG_KEY
-from components.full_ecs_image.signing import HuaweiSigner
+from hwc_full_ecs_image.rules import MARKER_TAG_KEY
+from hwc_full_ecs_image.signing import HuaweiSigner
 from simulator.testing import RunningSimulator, SimulatorControl
 
 from .conftest import EngineStack, configure_for_simulator

@@ -18,7 +18,7 @@ from typing import Any
 import pulumi
 import pulumi_huaweicloud as huaweicloud
 
-from components.full_ecs_image import FullEcsImage, FullEcsImageArgs, ShareAcceptor
+from hwc_full_ecs_image import FullEcsImage, FullEcsImageArgs, ShareAcceptor
 
 config = pulumi.Config()
 cloud = pulumi.Config("huaweicloud")
