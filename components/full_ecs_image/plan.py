@@ -116,6 +116,8 @@ class DiffDecision:
     changes: bool
     replaces: list[str]
     delete_before_replace: bool
+    updates: tuple[str, ...] = ()
+    """The fields changed in place (the engine shows each as a detailed diff)."""
 
 
 def _norm(field: str, value: Any) -> Any:
@@ -162,6 +164,7 @@ def diff_inputs(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffDecisio
         changes=bool(replaces or changed),
         replaces=replaces,
         delete_before_replace=bool(replaces) and same_backup,
+        updates=tuple(changed),
     )
 
 

@@ -33,6 +33,7 @@ from pulumi.provider.experimental import server
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
+from . import plan
 from .cloud_provider import PROGRESS
 from .errors import FullEcsImageError, unexpected
 from .package_schema import PACKAGE, VERSION, WHOLE_IMAGE, package_schema
@@ -123,13 +124,16 @@ class HwcProvider(api.Provider):
         return api.CheckResponse(wire_map(result.inputs or {}, secret_keys(request.new_inputs)), failures)
 
     async def diff(self, request: api.DiffRequest) -> api.DiffResponse:
-        result = self.core.diff(
-            request.resource_id, plain_map(request.old_state), plain_map(request.new_inputs)
-        )
+        olds, news = plain_map(request.old_state), plain_map(request.new_inputs)
+        decision = plan.diff_inputs(olds, news)
+        detailed = {key: _property_diff(key, olds, news, replace=False) for key in decision.updates}
+        detailed |= {key: _property_diff(key, olds, news, replace=True) for key in decision.replaces}
         return api.DiffResponse(
-            changes=result.changes,
-            replaces=list(result.replaces or []),
-            delete_before_replace=bool(result.delete_before_replace),
+            changes=decision.changes,
+            replaces=decision.replaces,
+            delete_before_replace=decision.delete_before_replace,
+            diffs=sorted(detailed),
+            detailed_diff=detailed,
         )
 
     async def create(self, request: api.CreateRequest) -> api.CreateResponse:
@@ -175,6 +179,20 @@ class _Configure:
 
     def __init__(self, config: Mapping[str, str]) -> None:
         self.config = dict(config)
+
+
+def _property_diff(
+    key: str, olds: Mapping[str, Any], news: Mapping[str, Any], *, replace: bool
+) -> api.PropertyDiff:
+    """How the engine shows one changed input: added, deleted or updated, replacing or in place."""
+    kinds = api.PropertyDiffKind
+    if olds.get(key) is None:
+        kind = kinds.ADD_REPLACE if replace else kinds.ADD
+    elif news.get(key) is None:
+        kind = kinds.DELETE_REPLACE if replace else kinds.DELETE
+    else:
+        kind = kinds.UPDATE_REPLACE if replace else kinds.UPDATE
+    return api.PropertyDiff(kind, input_diff=True)
 
 
 def _with_timeout(props: dict[str, Any], timeout: float) -> dict[str, Any]:

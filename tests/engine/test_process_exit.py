@@ -1,9 +1,9 @@
 """When the engine is SIGKILLed mid-deployment, no process it started outlives it for long.
 
 The engine (`pulumi up`) starts, each in its own process group: the language host (our Go
-`pulumi-language-python`), which runs the Python program; and the dynamic-provider shim
-`pulumi-resource-pulumi-python` (a POSIX sh script), which runs `python -u -m pulumi.dynamic <engine>`
-as a child. Nothing kills those when the engine is killed, so each must notice on its own.
+`pulumi-language-python`), which runs the Python program; and the hwc plugin (`pulumi-resource-hwc`, an
+sh launcher that execs `python -m hwc_full_ecs_image.plugin <engine>`). Nothing kills those when the
+engine is killed, so each must notice on its own.
 
 Only processes of this test count: every process the engine started carries a per-test marker in its
 environment (the engine, the language host and the shim pass their environment on), and the engine's
@@ -54,10 +54,8 @@ class Proc:
     def role(self) -> str:
         """What the process is in a Pulumi deployment, from its command line."""
         words = " ".join(self.argv)
-        if "pulumi-resource-pulumi-python" in words:
-            return "dynamic-provider shim (sh)"
-        if "pulumi.dynamic" in words:
-            return "dynamic provider (python -m pulumi.dynamic)"
+        if "hwc_full_ecs_image.plugin" in words:
+            return "hwc plugin (python -m hwc_full_ecs_image.plugin)"
         if "pulumi-language-python-exec" in words:
             return "Python program"
         if self.argv and Path(self.argv[0]).name == "pulumi-language-python":
@@ -186,8 +184,7 @@ def test_killing_the_engine_leaves_no_process_of_ours_behind(engine: EngineStack
             "engine (pulumi)",
             "language host",
             "Python program",
-            "dynamic-provider shim (sh)",
-            "dynamic provider (python -m pulumi.dynamic)",
+            "hwc plugin (python -m hwc_full_ecs_image.plugin)",
         }
         assert expected_roles <= roles, "processes before the kill:\n" + "\n".join(
             proc.describe() for proc in before

@@ -101,7 +101,7 @@ def test_another_backup_replaces_image_and_servers_deleting_the_servers_first(en
         if e.resource_pre_event
         and e.resource_pre_event.metadata.op in (auto.OpType.DELETE_REPLACED, auto.OpType.DELETE)
     ]
-    assert deletions.index("pulumi-python:dynamic/hwc-ims:FullEcsImage") > max(
+    assert deletions.index("hwc:ims:WholeImage") > max(
         i for i, t in enumerate(deletions) if t == "huaweicloud:Ecs/instance:Instance"
     )
 
