@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import bench_report as report
 from demo import (
     SERVICES,
+    install_hwc_plugin,
     SIM_ACCESS_KEY,
     SIM_PROJECT_ID,
     SIM_REGION,
@@ -291,8 +292,12 @@ def bootstrap_engine() -> Path:
 def bench_env(bin_dir: Path) -> dict[str, str]:
     """The demo's environment (scripts/demo.py), with its backend and PULUMI_HOME in .bench/."""
     env = pulumi_env(bin_dir, root=BENCH, passphrase=BENCH_PASSPHRASE)
-    # The program and the provider process import `components` from this working tree.
+    # The program and the hwc plugin import the package from this working tree.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    try:
+        install_hwc_plugin(env)
+    except Exception as exc:  # demo.DemoError: the install printed its reason above
+        raise BenchError(str(exc)) from None
     return env
 
 
