@@ -96,3 +96,19 @@ def test_an_image_that_is_not_a_full_ecs_image_of_this_project_is_refused_in_one
     assert "Traceback" not in output
     assert engine.sim.control.mutating_calls() == {}
     assert engine.resource_state(TYPE) == []
+
+
+def test_pulumi_package_get_schema_prints_the_plugin_schema_with_every_property_described(
+    engine: EngineStack,
+) -> None:
+    schema = json.loads(engine.cli("package", "get-schema", "hwc").stdout)
+
+    resource = schema["resources"][TYPE]
+    assert resource["aliases"] == [{"type": "pulumi-python:dynamic/hwc-ims:FullEcsImage"}]
+    groups = [
+        resource["inputProperties"],
+        resource["properties"],
+        *(t["properties"] for t in schema["types"].values()),
+    ]
+    undescribed = [name for group in groups for name, spec in group.items() if not spec.get("description")]
+    assert undescribed == []
