@@ -278,6 +278,9 @@ def run_scaling(options: Options, env: dict[str, str], program: Path, backup_cou
         **preview,
         "meets_preview_target": preview["preview_seconds_per_image"]
         <= report.PREVIEW_TARGET_SECONDS_PER_IMAGE,
+        "up_requests_per_image": many.as_dict()["up_requests_per_image"],
+        "meets_requests_target": many.as_dict()["up_requests_per_image"]
+        <= report.UP_TARGET_REQUESTS_PER_IMAGE,
         "runs": [one.as_dict(), many.as_dict()],
     }
 

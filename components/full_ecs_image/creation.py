@@ -27,7 +27,7 @@ from .errors import (
 )
 from .lifecycle import converge, delete_and_wait, mark, wait_gone
 from .polling import Goal, Seen, wait_for
-from .preflight import Found, Source, preflight, scan
+from .preflight import Found, Preflight, Source, preflight, scan
 from .rules import format_problems
 from .schema import ImageSpec
 
@@ -50,11 +50,15 @@ class Made:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-async def create(api: HuaweiClient, spec: ImageSpec, *, deadline: float, say: Say) -> Made:
-    """Makes (or adopts) the image; raises with what the cleanup did appended to the cause."""
+async def create(
+    api: HuaweiClient, spec: ImageSpec, *, deadline: float, say: Say, checked: Preflight | None = None
+) -> Made:
+    """Makes (or adopts) the image; raises with what the cleanup did appended to the cause.
+    `checked`: what check() read moments ago in this process (else the preflight runs again)."""
     if spec.adopt_image_id:
         return await adopt_explicit(api, spec, say=say)
-    checked = await preflight(api, spec, wait_until=deadline, say=say)
+    if checked is None:
+        checked = await preflight(api, spec, wait_until=deadline, say=say)
     assert checked.source is not None
     # The servers' disks again, against the disks as they are now: nothing may fail after the image.
     check_server_disks(spec, facts_from(checked.source.backup, checked.source.volumes))

@@ -35,6 +35,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
 from . import plan
 from .cloud_provider import PROGRESS
+from .deletions import Deletions
 from .errors import FullEcsImageError, unexpected
 from .package_schema import PACKAGE, VERSION, WHOLE_IMAGE, package_schema
 from .provider import FullEcsImageProvider
@@ -88,6 +89,7 @@ class HwcProvider(api.Provider):
     def __init__(self, engine_address: str = "", core: FullEcsImageProvider | None = None) -> None:
         self.core = core or FullEcsImageProvider()
         self.log = EngineLog(engine_address)
+        self.deletions = Deletions(first=self.core.timing.poll.first, cap=self.core.timing.poll.cap)
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="hwc-verb")
 
     async def _verb(self, urn: str, fn: Callable[..., T], *args: Any) -> T:
@@ -160,7 +162,19 @@ class HwcProvider(api.Provider):
 
     async def delete(self, request: api.DeleteRequest) -> None:
         props = plain_map(request.properties)
-        await self._verb(request.urn, self.core.delete, request.resource_id, props, request.timeout or None)
+        seconds = request.timeout or self.core.timing.delete
+        urn, label = request.urn, f"full-ECS image {request.resource_id} {props.get('name')!r}"
+
+        async def start(image_id: str, recorded: dict[str, Any]) -> bool:
+            return await self._verb(urn, self.core.start_deletion, image_id, recorded)
+
+        async def listed(images: dict[str, dict[str, Any]]) -> list[str]:
+            return await self._verb(urn, self.core.listed, images)
+
+        try:
+            await self.deletions.delete(request.resource_id, props, seconds, start=start, listed=listed)
+        except FullEcsImageError as error:
+            raise error.in_context("deleting", label) from None
 
     @staticmethod
     def _only(qualified: str) -> None:

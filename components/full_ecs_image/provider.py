@@ -33,7 +33,7 @@ from .errors import (
     PreflightError,
 )
 from .importing import imported_inputs, not_importable
-from .preflight import preflight, read_source
+from .preflight import Preflight, preflight, read_source
 from .rules import format_problems, is_unresolved
 from .schema import OUTPUT_FIELDS, ImageSpec, spec_of, validate_known_fields
 
@@ -78,6 +78,30 @@ def claim(spec: ImageSpec) -> str | None:
         f"another FullEcsImage of this stack makes its image from backup {spec.backup_id}, and a "
         "backup can be used to create only one full-ECS image. Give each FullEcsImage its own backup"
     )
+
+
+CHECKED_FRESH_SECONDS = 60.0
+"""How long a check()'s preflight answers may stand in for create()'s: one `pulumi up` checks each
+image right before creating it, in the same process; IMS still refuses a backup used in between."""
+_CHECKED: dict[tuple[str | None, str | None, str, str], tuple[float, Preflight]] = {}
+
+
+def remember(spec: ImageSpec, checked: Preflight) -> None:
+    if checked.source is not None and checked.source.backup.status == "available" and not checked.going:
+        with _CLAIMS_LOCK:
+            _CHECKED[(spec.region, spec.project_id, spec.marker, spec.backup_id)] = (
+                time.monotonic(),
+                checked,
+            )
+
+
+def recalled(spec: ImageSpec) -> Preflight | None:
+    """The preflight check() just ran for this image, once, if still fresh."""
+    with _CLAIMS_LOCK:
+        found = _CHECKED.pop((spec.region, spec.project_id, spec.marker, spec.backup_id), None)
+    if found is None or time.monotonic() - found[0] > CHECKED_FRESH_SECONDS:
+        return None
+    return found[1]
 
 
 PREVIEW_BOUND_SECONDS = 30.0
@@ -139,8 +163,10 @@ class FullEcsImageProvider(CloudProvider):
         return Checked(self._server_failures(spec, disks, olds, creating, label), disks)
 
     async def _preflight(self, api: HuaweiClient, spec: ImageSpec, label: str) -> SourceDisks | None:
-        """The create's read-only checks at preview; their notes as progress lines."""
+        """The create's read-only checks at preview; their notes as progress lines. What they read is
+        kept for a create in this process soon after (the update's check, then its create)."""
         checked = await preflight(api, spec, wait_until=None, say=lambda _line: None)
+        remember(spec, checked)
         for note in checked.notes:
             say(f"{label}: {note}")
         if checked.ours is not None:
@@ -196,7 +222,7 @@ class FullEcsImageProvider(CloudProvider):
         deadline = lifecycle.deadline_in(spec.create_timeout_minutes * self.timing.minute)
         async with self._client(spec.model_dump(), deadline) as api:
             made = await creation.create(
-                api, spec, deadline=deadline, say=lambda line: say(f"{label}: {line}")
+                api, spec, deadline=deadline, say=lambda line: say(f"{label}: {line}"), checked=recalled(spec)
             )
             facts = {**made.facts, "create_started_at": started_at, **self._where(api)}
             if "source_disks" in made.facts:  # as read by this create, not by the earlier check()
@@ -252,6 +278,32 @@ class FullEcsImageProvider(CloudProvider):
             image = await api.get_image(id_) or image
             facts = {field: olds.get(field) for field in OUTPUT_FIELDS} | self._where(api)
             return UpdateResult(plan.outputs(spec, image, await api.list_image_tags(id_), facts))
+
+    def start_deletion(self, id_: str, props: dict[str, Any]) -> bool:
+        """Marks the image "deleting-<marker>" and deletes it (never its backup), without waiting;
+        False when it was gone already (the plugin's deletions.py waits)."""
+        label = _subject(props, id_)
+        with reported("deleting", label):
+            return self._run(self._start_deletion(id_, props, label))
+
+    async def _start_deletion(self, id_: str, props: dict[str, Any], label: str) -> bool:
+        async with self._client(props, lifecycle.deadline_in(self.timing.delete)) as api:
+            started = await lifecycle.start_delete(api, id_, str(props.get("marker") or ""))
+        say(f"{label}: deletion started" if started else f"{label} was already gone")
+        return started
+
+    def listed(self, images: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        """Which of these images (id -> its recorded props) IMS still lists."""
+        with reported("reading", f"full-ECS image {', '.join(images)}"):
+            return self._run(self._listed(images))
+
+    async def _listed(self, images: Mapping[str, Mapping[str, Any]]) -> list[str]:
+        left = []
+        for image_id, props in images.items():
+            async with self._client(props) as api:
+                if await api.get_image(image_id) is not None:
+                    left.append(image_id)
+        return left
 
     def delete(self, id_: str, props: dict[str, Any], timeout_seconds: float | None = None) -> None:
         label = _subject(props, id_)

@@ -26,6 +26,7 @@ def _restore_tracebacklimit(monkeypatch: pytest.MonkeyPatch) -> None:
 def _fresh_backup_claims() -> None:
     """Each test is its own deployment: the provider process's backup claims start empty."""
     provider_module._CLAIMS.clear()
+    provider_module._CHECKED.clear()
 
 
 @pytest.fixture(autouse=True)

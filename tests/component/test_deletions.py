@@ -1,0 +1,84 @@
+"""Deletions share one wait: the newest delete waits until IMS lists none of the images this process
+deleted; an older one returns once a newer one has taken over; a timeout names what IMS still lists."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from hwc_full_ecs_image.deletions import Deletions
+from hwc_full_ecs_image.errors import WaitTimeoutError
+
+
+class FakeIms:
+    """Images that disappear `rounds` listings after their deletion started."""
+
+    def __init__(self, rounds: int) -> None:
+        self.rounds = rounds
+        self.started: list[str] = []
+        self.left: dict[str, int] = {}
+        self.listings = 0
+
+    async def start(self, image_id: str, _props: dict[str, Any]) -> bool:
+        self.started.append(image_id)
+        self.left[image_id] = self.rounds
+        return True
+
+    async def listed(self, images: dict[str, dict[str, Any]]) -> list[str]:
+        self.listings += 1
+        for image_id in list(self.left):
+            self.left[image_id] -= 1
+            if self.left[image_id] <= 0:
+                del self.left[image_id]
+        return [i for i in images if i in self.left]
+
+
+def test_the_newest_delete_waits_for_every_image_and_older_ones_hand_over() -> None:
+    ims = FakeIms(rounds=3)
+    deletions = Deletions(first=0.01, cap=0.01)
+    returned: list[str] = []
+
+    async def one(image_id: str, after: float) -> None:
+        await asyncio.sleep(after)
+        await deletions.delete(image_id, {}, 5.0, start=ims.start, listed=ims.listed)
+        returned.append(image_id)
+        if image_id == "c":
+            assert ims.left == {}, "the newest delete returned before every image was gone"
+
+    async def main() -> None:
+        await asyncio.gather(one("a", 0.0), one("b", 0.002), one("c", 0.004))
+
+    asyncio.run(main())
+    assert ims.started == ["a", "b", "c"]
+    assert returned[-1] == "c"
+    assert ims.left == {}
+
+
+def test_a_delete_alone_waits_for_its_own_image() -> None:
+    ims = FakeIms(rounds=2)
+    asyncio.run(Deletions(first=0.01, cap=0.01).delete("a", {}, 5.0, start=ims.start, listed=ims.listed))
+    assert ims.left == {}
+    assert ims.listings == 2
+
+
+def test_an_image_that_is_already_gone_needs_no_wait() -> None:
+    listings: list[int] = []
+
+    async def gone(_image_id: str, _props: dict[str, Any]) -> bool:
+        return False
+
+    async def listed(images: dict[str, dict[str, Any]]) -> list[str]:
+        listings.append(len(images))
+        return list(images)
+
+    asyncio.run(Deletions(first=0.01).delete("a", {}, 5.0, start=gone, listed=listed))
+    assert listings == []
+
+
+def test_a_timeout_names_every_image_ims_still_lists() -> None:
+    ims = FakeIms(rounds=10**6)
+    with pytest.raises(WaitTimeoutError) as raised:
+        asyncio.run(Deletions(first=0.01, cap=0.01).delete("a", {}, 0.05, start=ims.start, listed=ims.listed))
+    assert "timed out waiting for IMS to finish deleting image a" in raised.value.message
