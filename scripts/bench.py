@@ -42,11 +42,11 @@ from typing import TYPE_CHECKING, Any
 import bench_report as report
 from demo import (
     SERVICES,
-    install_hwc_plugin,
     SIM_ACCESS_KEY,
     SIM_PROJECT_ID,
     SIM_REGION,
     SIM_SECRET_KEY,
+    install_hwc_plugin,
     pulumi_env,
     simulator_command,
     wait_for_listening_line,
