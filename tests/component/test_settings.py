@@ -82,6 +82,11 @@ def test_missing_ca_bundle_is_a_settings_error_naming_the_key(tmp_path: Path) ->
 
 def test_ca_bundle_becomes_an_ssl_context_and_insecure_disables_checks() -> None:
     settings = load_settings(config_getter(full_config(cacertFile=certifi.where())), {})
-    assert isinstance(tls_verify(settings), ssl.SSLContext)
+    custom = tls_verify(settings)
+    assert isinstance(custom, ssl.SSLContext)
     assert tls_verify(load_settings(config_getter(full_config(insecure="true")), {})) is False
-    assert tls_verify(load_settings(config_getter(full_config()), {})) is True
+    default = tls_verify(load_settings(config_getter(full_config()), {}))
+    assert isinstance(default, ssl.SSLContext)
+    assert default.verify_mode == ssl.CERT_REQUIRED
+    assert default is not custom  # one context per CA bundle, shared by every client of the process
+    assert tls_verify(load_settings(config_getter(full_config()), {})) is default
