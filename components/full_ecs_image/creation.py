@@ -8,7 +8,7 @@ From the POST on, every failure deletes what this create started: nothing is orp
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +78,7 @@ async def create(
     if isinstance(posted, Found):
         return Made(posted.image, posted.tags, facts)
     try:
-        found = await await_image(api, spec, posted, deadline=deadline, say=say)
+        found = await await_image(api, spec, posted, deadline=deadline, say=say, known=checked.going)
     except Exception as error:
         note = await discard(api, spec, posted, say=say)
         failure = error if isinstance(error, FullEcsImageError) else unexpected(error)
@@ -123,14 +123,19 @@ async def _settle(api: HuaweiClient, spec: ImageSpec, error: FullEcsImageError, 
     return ours
 
 
-async def await_image(api: HuaweiClient, spec: ImageSpec, job_id: str, *, deadline: float, say: Say) -> Found:
+async def await_image(
+    api: HuaweiClient, spec: ImageSpec, job_id: str, *, deadline: float, say: Say, known: Collection[str] = ()
+) -> Found:
     """Polls until the image exists (its id is known), not until it is active: keeps create short.
 
     IMS names the image in the job only on SUCCESS
     (https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0911.html), so while the job runs
-    the image is found by listing the backup's images and matching the marker: one list request per
-    poll, tags read once per candidate.
+    the image is found by listing the backup's images: one list request per poll. A backup makes one
+    full-ECS image, so the one new image of the backup with this name (not among `known`, the ones
+    the preflight saw) is ours, carrying the tags just sent; otherwise the marker tag decides (tags
+    read once per candidate).
     """
+    sent = {t["key"]: t["value"] for t in plan.create_body(spec)["image_tags"]}
     hint = "raise create_timeout_minutes, then run `pulumi up` again"
     if time.monotonic() >= deadline:  # e.g. the POST itself answered after the deadline
         raise WaitTimeoutError(f"the create timeout ran out before IMS job {job_id} named its image", hint)
@@ -150,9 +155,14 @@ async def await_image(api: HuaweiClient, spec: ImageSpec, job_id: str, *, deadli
             image = await api.get_image(job.image_id)
             found = Found(image, await api.list_image_tags(image.id)) if image is not None else None
         else:
-            scanned = await scan(api, spec.backup_id, spec.marker, skip=not_ours)
-            not_ours.update(scanned.others)
-            found = scanned.ours
+            listed = await api.list_whole_images(spec.backup_id)
+            new = [i for i in listed if i.id not in known and i.id not in not_ours]
+            if len(new) == 1 and new[0].name == spec.name:
+                found = Found(new[0], sent)
+            elif new:
+                scanned = await scan(api, spec.backup_id, spec.marker, skip=not_ours | set(known))
+                not_ours.update(scanned.others)
+                found = scanned.ours
             image = found.image if found else None
         phase, line = plan.progress(job, image)
         # No percent: it predicts the end of the job, not when the image appears (which is what

@@ -93,12 +93,19 @@ class PollState:
     """Which lines to print and how long to sleep; pure apart from the schedule's iterator and
     `rand` (the jitter's source: tests pass a seeded one, or a schedule with jitter 0)."""
 
-    def __init__(self, schedule: PollSchedule, rand: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self,
+        schedule: PollSchedule,
+        rand: Callable[[], float] = random.random,
+        anchor: tuple[float, float] | None = None,
+    ) -> None:
         self._schedule = schedule
         self._rand = rand
         self._intervals: Iterator[float] = schedule.intervals()
         self._phase: str | None = None
-        self._anchor: tuple[float, float] | None = None  # (time, percent) when the percent was first seen
+        # (time, percent) when the percent was first seen; or given: (the job's start, 0), so that
+        # the first poll already predicts the end (the create that started the job knows when).
+        self._anchor: tuple[float, float] | None = anchor
         self._remaining: float | None = None
         self._length: float | None = None  # the job's estimated length, start to end
         self.line: str | None = None
@@ -118,7 +125,7 @@ class PollState:
 
     def _estimate(self, percent: float | None, now: float) -> float | None:
         """Seconds until the job ends at the percent's average rate since first seen; None without a rise."""
-        if percent is None or self._anchor is None or percent < self._anchor[1]:
+        if percent is None or self._anchor is None or percent < self._anchor[1] or now < self._anchor[0]:
             self._anchor = None if percent is None else (now, percent)
             return None
         since, start = self._anchor
@@ -138,8 +145,13 @@ class PollState:
             interval = next(self._intervals) * (1.0 + schedule.jitter * (2.0 * self._rand() - 1.0))
         else:
             bound = max(schedule.cap, (self._length or 0.0) / 2)
-            shorter = 1.0 - schedule.jitter * self._rand()  # never past the predicted end
-            interval = max(schedule.first, min(self._remaining, bound)) * shorter
+            shorter = 1.0 - schedule.jitter * self._rand()  # jitter never past the predicted end
+            if self._remaining <= bound:
+                # The last sleep lands just past the predicted end (by `first` at most), not just
+                # before it: one poll then sees the job done instead of one at 99% and one more.
+                interval = self._remaining * shorter + schedule.first
+            else:
+                interval = max(schedule.first, bound * shorter)
         return min(interval, deadline - now)
 
 
@@ -158,10 +170,12 @@ async def wait_for(
     deadline: float,
     schedule: PollSchedule,
     on_line: Callable[[str], None],
+    anchor: tuple[float, float] | None = None,
 ) -> T:
     """Calls `poll` until it returns a result (it raises on a failure state); always polls once,
-    and once more at the deadline. Many of these run concurrently on one event loop."""
-    state = PollState(schedule)
+    and once more at the deadline. Many of these run concurrently on one event loop. `anchor`:
+    (monotonic time, percent) the job is known to have had, e.g. (its start, 0)."""
+    state = PollState(schedule, anchor=anchor)
     while True:
         seen = await poll()
         line = state.observe(seen, now=time.monotonic())

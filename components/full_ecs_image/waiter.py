@@ -73,6 +73,7 @@ async def wait_until_active(
     timeout_seconds: float,
     log: Callable[[str], None],
     quiet_if_active: bool = False,
+    job_started_at: float | None = None,
     timing: Timing | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ActiveImage:
@@ -149,9 +150,18 @@ async def wait_until_active(
                 deadline=deadline,
                 schedule=timing.poll,
                 on_line=on_line,
+                anchor=_job_anchor(job_started_at) if job_open else None,
             )
         except WaitTimeoutError as error:
             raise error.in_context("waiting for", subject) from None
+
+
+def _job_anchor(started_at: float | None) -> tuple[float, float] | None:
+    """(monotonic time, 0 %) of a job started at epoch `started_at` by this machine's create (the
+    plugin runs beside the program, one clock): the first read of its percent then predicts its end."""
+    if started_at is None:
+        return None
+    return time.monotonic() - max(0.0, time.time() - started_at), 0.0
 
 
 def wait_in_program(
@@ -206,6 +216,7 @@ def wait_in_program(
             ),
             log=log,
             quiet_if_active=not made_now,
+            job_started_at=values["create_started_at"] if made_now else None,
         )
         return dataclasses.replace(active, made_now=made_now)
 

@@ -42,32 +42,33 @@ def test_poll_state_sleeps_to_the_end_the_percent_predicts_in_at_most_halves_of_
     assert sleep_after(100.0, 10.0, "job INIT") == 0.5  # one sighting gives no rate: `first`
     # 5 %/s: a 20 s job with 17.5 s left; half of it is `cap`, which bounds the sleep
     assert sleep_after(100.5, 12.5, "job INIT") == pytest.approx(10.0)
-    # INIT -> RUNNING keeps the rate (the percent is the job's): 8.75 s left, slept to the end
-    assert sleep_after(109.25, 56.25) == pytest.approx(8.75)
-    assert sleep_after(118.0, 99.9) == 0.5  # 0.02 s left: never below `first`
+    # INIT -> RUNNING keeps the rate (the percent is the job's): 8.75 s left, slept to just past
+    # the end (+ `first`), so the next poll sees the job done rather than at 99 %
+    assert sleep_after(109.25, 56.25) == pytest.approx(9.25)
+    assert sleep_after(118.0, 99.9) == pytest.approx(0.52, abs=1e-3)  # 0.02 s left, + `first`
     # A 60 s job is re-checked every half of it (30 s), a 600 s job every 300 s: few requests.
     for length in (60.0, 600.0):
         state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
         assert sleep_after(0.0, 0.0) == 0.5
         assert sleep_after(0.5, 0.5 * 100 / length) == pytest.approx(length / 2)
-        assert sleep_after(length * 0.9, 90.0) == pytest.approx(length * 0.1)  # the rest, at once
+        assert sleep_after(length * 0.9, 90.0) == pytest.approx(length * 0.1 + 0.5)  # the rest, at once
     # A stalled percent slows the estimated rate (longer sleeps) instead of spinning at the floor.
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
     sleep_after(0.0, 10.0)
-    assert sleep_after(1.0, 20.0) == pytest.approx(8.0)  # 10 %/s: 8 s left
+    assert sleep_after(1.0, 20.0) == pytest.approx(8.5)  # 10 %/s: 8 s left (+ `first`)
     assert sleep_after(9.0, 20.0) == pytest.approx(45.0)  # 20 % in 9 s: 72 s left, half of 90 s
     # No percent (the image phases): the schedule again.
     assert sleep_after(6.0, None, "image saving") == 0.5
     assert sleep_after(6.5, None, "image saving") == 0.75
 
 
-def test_percent_sleeps_are_only_shortened_by_jitter() -> None:
+def test_percent_sleeps_land_at_most_first_past_the_predicted_end() -> None:
     rand = random.Random(7)
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.2), rand.random)
     state.observe(Seen(None, "job RUNNING 0%", "job RUNNING", 0.0), now=0.0)
     state.observe(Seen(None, "job RUNNING 50%", "job RUNNING", 50.0), now=5.0)  # 5 s left
     sleeps = [state.next_interval(what="x", deadline=1e9, hint="", now=5.0) for _ in range(100)]
-    assert all(4.0 <= s <= 5.0 for s in sleeps)  # never past the predicted end
+    assert all(4.5 <= s <= 5.5 for s in sleeps)  # past the predicted end by `first` at most
 
 
 def test_poll_state_jitter_stays_within_its_bounds_and_can_be_disabled() -> None:
@@ -114,3 +115,11 @@ def test_a_wait_checks_once_more_at_the_deadline() -> None:
     # polls at 0, 0.2 and 0.3 (the deadline): the timeout means the whole budget was waited
     assert len(polls) == 3
     assert polls[-1] == pytest.approx(0.3, abs=0.05)
+
+
+def test_a_known_job_start_predicts_the_end_from_the_first_poll() -> None:
+    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0), anchor=(100.0, 0.0))
+    state.observe(Seen(None, "job RUNNING 10%", "job RUNNING", 10.0), now=102.0)  # a 20 s job
+    assert state.next_interval(what="x", deadline=1e9, hint="", now=102.0) == pytest.approx(10.0)
+    state.observe(Seen(None, "job RUNNING 60%", "job RUNNING", 60.0), now=112.0)
+    assert state.next_interval(what="x", deadline=1e9, hint="", now=112.0) == pytest.approx(8.5)

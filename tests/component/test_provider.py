@@ -69,19 +69,22 @@ def test_create_returns_before_the_image_is_active(
     assert (result.outs or {})["create_started_at"] > 0
 
 
-def test_create_finds_a_running_jobs_image_with_one_list_and_one_tag_read(
+def test_create_finds_a_running_jobs_image_with_one_list_and_no_tag_read(
     sim: RunningSimulator, provider: FullEcsImageProvider
 ) -> None:
     # While the job runs IMS does not name the image in the job
     # (https://support.huaweicloud.com/intl/id-id/api-ims/ims_03_0905.html): create() lists the
-    # backup's images once per poll and reads tags only for candidates, reusing them for the outputs.
+    # backup's images once per poll; the one new image of the backup with this name is ours (a backup
+    # makes one full-ECS image), with the tags just sent.
     sim.control.set_job_seconds(30)
     result = provider.create(image_props(seed.BACKUP_AVAILABLE))
     assert [i["id"] for i in images_from(sim, seed.BACKUP_AVAILABLE)] == [result.id]
     calls = sim.control.calls()
     assert calls["ims.show_job_progress"] == 1
     assert calls["ims.list_images"] == 2  # the preflight's one-image check, then the first poll
-    assert calls["ims.list_image_tags"] == 1  # our candidate, once
+    assert "ims.list_image_tags" not in calls
+    assert result.outs is not None
+    assert result.outs["tags"] is None  # the user's tags: none (the marker is not one)
 
 
 def test_create_marks_the_image_with_the_marker_tag(
