@@ -212,7 +212,7 @@ def pulumi_env(bin_dir: Path, root: Path = DEMO, passphrase: str = DEMO_PASSPHRA
     venv_bin = Path(sys.executable).parent
     env.update(
         {
-            # Our CLI and its Python plugins first, then the venv's python (for the dynamic-provider shim).
+            # Our CLI and its Python language host first, then the venv's python.
             "PATH": os.pathsep.join([str(bin_dir), str(venv_bin), env.get("PATH", "")]),
             "PULUMI_HOME": str(root / "home"),
             "PULUMI_BACKEND_URL": (root / "state").as_uri(),

@@ -10,7 +10,8 @@ How long to sleep before the next poll (PollState.next_interval):
   fixed schedule's many; the half-the-job bound re-checks the estimate on the way, so a job that
   speeds up is noticed within half its length at worst. A 60 s or 600 s job costs about 5 job reads
   (Terraform's 10 s schedule: 6 and 60), and the end is noticed within about `first` when the
-  percent is steady. Jitter only shortens these sleeps, so none overshoots the predicted end.
+  percent is steady. The sleep to the predicted end ends up to `first` past it (jittered within
+  that margin), so the poll after it finds the job done.
   The rate is the average since the percent was first seen, so a percent that stalls makes the
   estimate (and the sleep) grow instead of spinning at the floor.
 - Otherwise (no job, a percent not rising yet, the image phases after the job): the growing
@@ -147,9 +148,9 @@ class PollState:
             bound = max(schedule.cap, (self._length or 0.0) / 2)
             shorter = 1.0 - schedule.jitter * self._rand()  # jitter never past the predicted end
             if self._remaining <= bound:
-                # The last sleep lands just past the predicted end (by `first` at most), not just
-                # before it: one poll then sees the job done instead of one at 99% and one more.
-                interval = self._remaining * shorter + schedule.first
+                # The last sleep lands just past the predicted end (by `first` at most, jittered
+                # there), not before it: one poll then sees the job done instead of one at 99 %.
+                interval = self._remaining + schedule.first * shorter
             else:
                 interval = max(schedule.first, bound * shorter)
         return min(interval, deadline - now)

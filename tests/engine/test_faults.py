@@ -348,9 +348,9 @@ def pending_server_tags(engine: EngineStack) -> list[tuple[str, str]]:
 
 def test_the_engine_killed_while_deleting(row: Row) -> None:
     row.up()
-    # delete() returns once IMS accepted the DELETE; each image's deletion barrier (ImageGone) then waits
-    # until IMS no longer lists it. Kill half-way: some images deleted from the state, some DELETEs sent
-    # with the barriers waiting, some not sent yet.
+    # Each delete starts its image's deletion and the newest one waits until IMS lists none of them
+    # (deletions.py). Kill half-way: some images deleted from the state, some DELETEs sent and waited
+    # for, some not sent yet.
     row.control.set_delete_seconds(6)
     process = row.start("destroy")
     try:
@@ -365,7 +365,7 @@ def test_the_engine_killed_while_deleting(row: Row) -> None:
 
     # Not in docs/troubleshooting.md (it covers a killed `up`): the stale lock, then destroy again. The
     # interrupted deletes are retried (delete() of an image IMS is already deleting sends the DELETE
-    # again) and every barrier waits until its image is gone.
+    # again) and the last delete waits until every image is gone.
     row.cancel()
     destroy = row.run("destroy", "--yes", "--skip-preview")
 
