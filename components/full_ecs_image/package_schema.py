@@ -13,12 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .component_schema import SECRET_INPUTS, ComponentInputs, ComponentOutputs
 from .schema import ImageOutputs, ImageSpec
 
 PACKAGE = "hwc"
 VERSION = "0.2.0"
 MODULE = "ims"
 WHOLE_IMAGE = f"{PACKAGE}:{MODULE}:WholeImage"
+COMPONENT = f"{PACKAGE}:{MODULE}:FullEcsImage"
 PROVIDER_KEYS = {
     "region": ("The Huawei Cloud region, e.g. ap-southeast-1 (huaweicloud:region).", False),
     "accessKey": ("Access key (AK); also read from HW_ACCESS_KEY.", True),
@@ -85,6 +87,8 @@ def _properties(spec: dict[str, Any], defs: dict[str, Any], types: dict[str, Any
         if not description:
             raise ValueError(f"{key} has no description: give it a docstring in schema.py")
         found[key] = _property(value, defs, types) | {"description": description}
+        if key in SECRET_INPUTS:
+            found[key]["secret"] = True
     return found
 
 
@@ -97,6 +101,8 @@ def package_schema() -> dict[str, Any]:
     types: dict[str, Any] = {}
     inputs, required = _model(ImageSpec, types)
     outputs, _ = _model(ImageOutputs, types)
+    component_inputs, component_required = _model(ComponentInputs, types)
+    component_outputs, _ = _model(ComponentOutputs, types)
     return {
         "name": PACKAGE,
         "version": VERSION,
@@ -128,7 +134,19 @@ def package_schema() -> dict[str, Any]:
                 "properties": inputs | outputs,
                 "required": required,
                 "aliases": [{"type": "pulumi-python:dynamic/hwc-ims:FullEcsImage"}],
-            }
+            },
+            COMPONENT: {
+                "isComponent": True,
+                "description": (
+                    "A full-ECS image made from a CSBS (or CBR) backup, checked at preview against every "
+                    "rule of the console procedure, with NEW ECSs made from it and its share accepted in "
+                    "target projects."
+                ),
+                "inputProperties": component_inputs,
+                "requiredInputs": component_required,
+                "properties": component_outputs,
+                "required": sorted(set(component_outputs)),
+            },
         },
         "types": types,
         "language": {

@@ -35,9 +35,10 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
 from . import plan
 from .cloud_provider import PROGRESS
+from .construct import construct as construct_component
 from .deletions import Deletions
 from .errors import FullEcsImageError, unexpected
-from .package_schema import PACKAGE, VERSION, WHOLE_IMAGE, package_schema
+from .package_schema import COMPONENT, PACKAGE, VERSION, WHOLE_IMAGE, package_schema
 from .provider import FullEcsImageProvider
 from .watchdog import watch_plugin_engine
 from .wire import plain_map, secret_keys, wire_map
@@ -176,6 +177,18 @@ class HwcProvider(api.Provider):
         except FullEcsImageError as error:
             raise error.in_context("deleting", label) from None
 
+    async def construct(self, request: api.ConstructRequest) -> api.ConstructResponse:
+        """The component, for programs in any language (construct.py); Python programs make it in
+        process from the same class."""
+        if request.resource_type != COMPONENT:
+            raise FullEcsImageError(
+                f"the {PACKAGE} plugin constructs only {COMPONENT}, not {request.resource_type}",
+                "upgrade the hwc plugin to the version of your SDK",
+                verb="constructing",
+                subject=request.name,
+            )
+        return await construct_component(request)
+
     @staticmethod
     def _only(qualified: str) -> None:
         type_ = qualified.rsplit("$", 1)[-1]  # a URN's type is qualified by its parents' types
@@ -237,7 +250,7 @@ def _one_line(method: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
-for _name in ("Check", "Diff", "Create", "Read", "Update", "Delete", "Configure", "GetSchema"):
+for _name in ("Check", "Diff", "Create", "Read", "Update", "Delete", "Configure", "GetSchema", "Construct"):
     setattr(_Servicer, _name, _one_line(getattr(server.ProviderServicer, _name)))
 
 
