@@ -117,6 +117,10 @@ class HwcProvider(api.Provider):
             f"huaweicloud:{key}": str(given[key]) for key in CONFIG_KEYS if given.get(key) not in (None, "")
         }
         self.core.configure(_Configure(config))  # type: ignore[arg-type]
+        # configure() shapes tracebacks for the dynamic host (limit 0); the plugin answers errors in
+        # one line itself, and the SDK's stack capture of resources made by construct needs them.
+        with contextlib.suppress(AttributeError):
+            del sys.tracebacklimit
         return api.ConfigureResponse(accept_secrets=True, accept_resources=True, supports_preview=False)
 
     async def check(self, request: api.CheckRequest) -> api.CheckResponse:
@@ -258,7 +262,6 @@ def main(argv: list[str] | None = None) -> None:
     """Serve the plugin: print the port, serve until the engine goes away."""
     args = sys.argv[1:] if argv is None else argv
     engine = next((a for a in args if not a.startswith("-")), "")
-    sys.tracebacklimit = 0
     if engine:
         watch_plugin_engine(engine)
 
