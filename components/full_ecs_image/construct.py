@@ -16,7 +16,7 @@ from typing import Any
 
 import pulumi
 import pulumi_huaweicloud as huaweicloud
-from pulumi.output import _OutputData
+from pulumi.output import Unknown, _OutputData
 from pulumi.provider.experimental import provider as api
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.resource import DependencyResource
@@ -164,7 +164,7 @@ async def state_of(component: FullEcsImage) -> dict[str, PropertyValue]:
         value = await output.future() if known else None
         secret = await output.is_secret()
         deps = {await r.urn.future() for r in await output.resources()}
-        wired = wire(value) if known else PropertyValue.computed()
+        wired = wire(value if known else Unknown())  # type: ignore[no-untyped-call]
         state[key] = wired.with_secret(secret).with_dependencies(d for d in deps if d)
     return state
 

@@ -110,7 +110,7 @@ def package_schema() -> dict[str, Any]:
         "description": "Full-ECS images from CSBS or CBR backups (Huawei Cloud IMS), and new ECSs from them.",
         "publisher": "hwc-full-ecs-image",
         "license": "Apache-2.0",
-        "meta": {"moduleFormat": "(.*)"},
+        "meta": {"moduleFormat": "(.*)", "supportPack": True},
         "config": {
             "variables": {
                 k: {"type": "string", "description": d, "secret": s} for k, (d, s) in PROVIDER_KEYS.items()

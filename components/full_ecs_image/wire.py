@@ -13,6 +13,7 @@ from typing import Any
 
 from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime import rpc
 
 
 def plain(value: PropertyValue) -> Any:
@@ -43,7 +44,8 @@ def secret_keys(values: Mapping[str, PropertyValue]) -> frozenset[str]:
 def wire(value: Any) -> PropertyValue:
     """A plain value as a wire value."""
     if isinstance(value, Unknown):
-        return PropertyValue.computed()
+        # The wire's unknown sentinel: PropertyValue.marshal cannot marshal Computed (pulumi 3.260).
+        return PropertyValue(rpc.UNKNOWN)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return PropertyValue(value)
     if isinstance(value, int | float):
