@@ -22,6 +22,7 @@ import contextvars
 import functools
 import json
 import math
+import signal
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -271,12 +272,18 @@ def main(argv: list[str] | None = None) -> None:
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, grpc_server)
         port = grpc_server.add_insecure_port("127.0.0.1:0")
         await grpc_server.start()
+        # The engine ends a plugin with SIGINT (then SIGKILL after 5 s): stop serving and return, so
+        # the process exits quietly (anything it printed would be shown as a crash report).
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
         sys.stdout.write(f"{port}\n")
         sys.stdout.flush()
-        await grpc_server.wait_for_termination()
+        await stopping.wait()
+        await grpc_server.stop(grace=None)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve())
+    asyncio.run(serve())
 
 
 if __name__ == "__main__":
