@@ -5,6 +5,7 @@ bodies."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sys
 import threading
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from simulator import clock, control, seed
+from simulator import clock, control, projects, seed
+from simulator.cbr import models as cbr_models
 from simulator.cbr import urls as cbr_urls
 from simulator.cbr.models import CbrBackend
 from simulator.cbr.responses import CbrResponses
@@ -54,6 +56,9 @@ CLOUD_ROUTES: list[Route] = [
 ]
 
 
+_ACCESS_RE = re.compile(r"Access=([^,\s]+)")
+
+
 class DropConnectionError(Exception):
     """Raised by a "drop" fault: the connection is closed without any response."""
 
@@ -80,6 +85,7 @@ class Simulator:
         self.store = StateFile(config.state_file)
         self.route_names = frozenset(name for r in CLOUD_ROUTES for name in r.names)
         self._control_api = control.ControlApi(self)
+        self._tables: dict[str, list[tuple[Route, Handler]]] = {}
         loaded = self.store.load()
         self._install(
             loaded if loaded is not None else seed.build(config.seed, config.project_id, config.region)
@@ -88,35 +94,54 @@ class Simulator:
 
     # ---- state -----------------------------------------------------------------------------------
     def _install(self, state: CloudState) -> None:
+        second = state.projects.setdefault(seed.SECOND_PROJECT_ID, CloudState())
         self.state = state
-        self.ims = ImsBackend(
+        default = self._project(
+            self.config.project_id, self.credentials, state, frozenset({cbr_models.VAULT_ID})
+        )
+        other = self._project(
+            seed.SECOND_PROJECT_ID,
+            Credentials(seed.SECOND_ACCESS_KEY, seed.SECOND_SECRET_KEY),
+            second,
+            frozenset({seed.SECOND_VAULT_ID}),
+        )
+        self.projects = {default.project_id: default, other.project_id: other}
+        projects.connect(list(self.projects.values()))
+        self.ims, self.ecs = default.ims, default.ecs
+        self.set_job_seconds(self.config.job_seconds)
+        self.set_delete_seconds(self.config.delete_seconds)
+        self._sim: list[tuple[Route, Handler]] = [
+            (r, getattr(self._control_api, r.handler)) for r in control.url_paths
+        ]
+
+    def _project(
+        self, project_id: str, credentials: Credentials, state: CloudState, vaults: frozenset[str]
+    ) -> projects.Project:
+        """One project's backends and route table over its own state."""
+        ims_backend = ImsBackend(
             images=state.images,
             jobs=state.jobs,
             backups=state.backups,
             volumes=state.volumes,
-            project_id=self.config.project_id,
+            project_id=project_id,
         )
-        self.ecs = EcsBackend(
+        ecs_backend = EcsBackend(
             state.servers,
             volumes=state.volumes,
             images=state.images,
             backups=state.backups,
             jobs=state.ecs_jobs,
         )
-        self.set_job_seconds(self.config.job_seconds)
-        self.set_delete_seconds(self.config.delete_seconds)
-        ims = ImsResponses(self.ims, other_jobs=self.ecs.find_job)
+        ims = ImsResponses(ims_backend, other_jobs=ecs_backend.find_job)
         csbs = CsbsResponses(CsbsBackend(state.backups))
-        cbr = CbrResponses(CbrBackend(state.backups), self.config.project_id)
-        ecs = EcsResponses(self.ecs, state.volumes, self.config.project_id)
-        evs = EvsResponses(EvsBackend(state.volumes), self.config.project_id)
+        cbr = CbrResponses(CbrBackend(state.backups), project_id)
+        ecs = EcsResponses(ecs_backend, state.volumes, project_id)
+        evs = EvsResponses(EvsBackend(state.volumes), project_id)
         owners: dict[str, object] = {"ims": ims, "csbs": csbs, "cbr": cbr, "ecs": ecs, "evs": evs}
-        self._cloud: list[tuple[Route, Handler]] = [
+        self._tables[project_id] = [
             (r, getattr(owners[r.name.split(".")[0]], r.handler)) for r in CLOUD_ROUTES
         ]
-        self._sim: list[tuple[Route, Handler]] = [
-            (r, getattr(self._control_api, r.handler)) for r in control.url_paths
-        ]
+        return projects.Project(project_id, credentials, state, ims_backend, ecs_backend, vaults)
 
     def reset(self, seed_name: str) -> None:
         with self.lock:
@@ -126,16 +151,20 @@ class Simulator:
 
     def set_job_seconds(self, seconds: float) -> None:
         """How long new IMS image jobs and ECS jobs take (running jobs keep their own duration)."""
-        self.ims.job_seconds = seconds
-        self.ecs.job_seconds = seconds
+        for project in self.projects.values():
+            project.ims.job_seconds = seconds
+            project.ecs.job_seconds = seconds
 
     def set_delete_seconds(self, seconds: float) -> None:
         """How long new image deletions and ECS delete jobs take (running ones keep their own)."""
-        self.ims.delete_seconds = seconds
-        self.ecs.delete_seconds = seconds
+        for project in self.projects.values():
+            project.ims.delete_seconds = seconds
+            project.ecs.delete_seconds = seconds
 
     def set_credentials(self, access_key: str, secret_key: str) -> None:
+        """The default project's keys (the other projects keep theirs)."""
         self.credentials = Credentials(access_key, secret_key)
+        self.projects[self.config.project_id].credentials = self.credentials
 
     def flush(self) -> None:
         with self.lock:
@@ -175,12 +204,28 @@ class Simulator:
     def _handle(self, request: Request, request_id: str) -> Reply:
         path = request.path
         if path == control.PREFIX or path.startswith(control.PREFIX + "/"):
-            return self._dispatch(self._sim, request, request_id, cloud=False)
-        return self._dispatch(self._cloud, request, request_id, cloud=True)
+            return self._dispatch(self._sim, request, request_id)
+        project = self._signer(request)
+        return self._dispatch(self._tables[project.project_id], request, request_id, project=project)
+
+    def _signer(self, request: Request) -> projects.Project:
+        """The project whose access key signed the request (the default one for an unknown key, whose
+        signature check then fails as the gateway's does)."""
+        found = _ACCESS_RE.search(request.headers.get("Authorization", ""))
+        for project in self.projects.values():
+            if found and found.group(1) == project.credentials.access_key:
+                return project
+        return self.projects[self.config.project_id]
 
     def _dispatch(
-        self, table: list[tuple[Route, Handler]], request: Request, request_id: str, *, cloud: bool
+        self,
+        table: list[tuple[Route, Handler]],
+        request: Request,
+        request_id: str,
+        *,
+        project: projects.Project | None = None,
     ) -> Reply:
+        cloud = project is not None
         path, method = request.path, request.method.upper()
         found = _match(table, method, path)
         if found is None:
@@ -207,20 +252,22 @@ class Simulator:
         query = [(k, v) for k, values in request.args.lists() for v in values]
         headers = {key.lower(): value for key, value in request.headers.items()}
         sim_request = SimRequest(method, path, query, headers, body, request_id)
-        if cloud:
+        if project is not None:
             verify(
                 method=method,
                 path=path,
                 query=query,
                 headers=headers,
                 body=body,
-                credentials=self.credentials,
+                credentials=project.credentials,
             )
-            self._check_project(request, params)
+            self._check_project(request, params, project.project_id)
         with self.lock:
             now = clock.now()
-            progressed = self.ims.advance(now)
-            progressed = self.ecs.advance(now) or progressed
+            progressed = False
+            for each in self.projects.values():
+                progressed = each.ims.advance(now) or progressed
+                progressed = each.ecs.advance(now) or progressed
             try:
                 return handler(sim_request, params)
             finally:
@@ -255,9 +302,8 @@ class Simulator:
             self._drain(request)
             raise throttled(limit)
 
-    def _check_project(self, request: Request, params: dict[str, str]) -> None:
+    def _check_project(self, request: Request, params: dict[str, str], project: str) -> None:
         header = request.headers.get("X-Project-Id")
-        project = self.config.project_id
         if "project_id" in params and params["project_id"] != project:
             # unconfirmed: the exact answer to a project id outside the account; 403 from the gateway.
             raise GatewayError(

@@ -17,6 +17,7 @@ from simulator.wire import Reply, Route, SimRequest, route
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
+    from simulator.projects import Project
 
 PREFIX = "/_sim"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -157,14 +158,31 @@ class ControlApi:
         self.sim.ecs.fail_next = (code, reason)
         return Reply(204)
 
+    def _project(self, req: SimRequest) -> Project:
+        """The project named by ?project_id= (default: the simulator's configured one)."""
+        wanted = req.arg("project_id") or self.sim.config.project_id
+        project = self.sim.projects.get(wanted)
+        if project is None:
+            raise ControlError(f"error reading project {wanted}: no such project", status=404)
+        return project
+
     def servers(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        servers = self.sim.ecs.list_servers(name=None, status=None, server_id=None)
-        devices = {v.id: v.device for v in self.sim.state.volumes.values()}
-        return Reply(200, [s.to_api(self.sim.config.project_id, devices) for s in servers])
+        project = self._project(req)
+        servers = project.ecs.list_servers(name=None, status=None, server_id=None)
+        devices = {v.id: v.device for v in project.state.volumes.values()}
+        return Reply(200, [s.to_api(project.project_id, devices) for s in servers])
+
+    def delete_server(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        """An ECS and its disks, gone at once (the recovery after a killed engine, without signing)."""
+        project = self._project(req)
+        project.ecs.get_server(params["server_id"])
+        project.ecs._remove([params["server_id"]], delete_volumes=True)
+        return Reply(204)
 
     def volumes(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        volumes = sorted(self.sim.state.volumes.values(), key=lambda v: (v.created_ts, v.id))
-        return Reply(200, [v.to_api(self.sim.config.project_id) for v in volumes])
+        project = self._project(req)
+        volumes = sorted(project.state.volumes.values(), key=lambda v: (v.created_ts, v.id))
+        return Reply(200, [v.to_api(project.project_id) for v in volumes])
 
     def image_members(self, req: SimRequest, params: dict[str, str]) -> Reply:
         image = self.sim.state.images.get(params["image_id"])
@@ -231,7 +249,9 @@ class ControlApi:
         return Reply(204)
 
     def images(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        return Reply(200, [i.to_sim() for i in self.sim.ims.list_images({"limit": "1000"})])
+        """Every image the project lists (its own, and those shared with it and accepted there)."""
+        project = self._project(req)
+        return Reply(200, [i.to_sim() for i in project.ims.list_images({"limit": "1000"})])
 
     def set_backup_status(self, req: SimRequest, params: dict[str, str]) -> Reply:
         status = _field(_object(req), "status", str)
@@ -274,6 +294,7 @@ url_paths: list[Route] = [
     route("PUT", r"^/_sim/delete_seconds$", "sim.set_delete_seconds", "set_delete_seconds"),
     route("POST", r"^/_sim/fail_next_server_job$", "sim.fail_next_server_job", "fail_next_server_job"),
     route("GET", r"^/_sim/servers$", "sim.servers", "servers"),
+    route("DELETE", r"^/_sim/servers/(?P<server_id>[^/]+)$", "sim.delete_server", "delete_server"),
     route("GET", r"^/_sim/volumes$", "sim.volumes", "volumes"),
     route("GET", rf"^/_sim/images/{ID.format('image_id')}/members$", "sim.image_members", "image_members"),
     route("POST", r"^/_sim/faults$", "sim.inject_fault", "inject_fault"),

@@ -20,6 +20,7 @@ SEEDS = ("default", "empty")
 SERVER_RUNNING = "a0000000-0000-4000-8000-000000000001"  # web01, ACTIVE
 SERVER_STOPPED = "a0000000-0000-4000-8000-000000000002"  # db01, SHUTOFF
 SERVER_SHARED = "a0000000-0000-4000-8000-000000000003"  # app01, ACTIVE, one multiattach data volume
+SERVER_GPSSD2 = "a0000000-0000-4000-8000-000000000004"  # web02, ACTIVE, ESSD system + GPSSD2 data disk
 
 VOLUME_WEB01_SYSTEM = "b0000000-0000-4000-8000-000000000001"  # 40 GB SSD, bootable
 VOLUME_WEB01_DATA = "b0000000-0000-4000-8000-000000000002"  # 100 GB SSD
@@ -29,6 +30,9 @@ VOLUME_DB01_DATA = "b0000000-0000-4000-8000-000000000005"  # 200 GB GPSSD
 VOLUME_APP01_SYSTEM = "b0000000-0000-4000-8000-000000000006"  # 40 GB SSD, bootable
 VOLUME_SHARED = "b0000000-0000-4000-8000-000000000007"  # 100 GB SSD, multiattach (shared disk)
 VOLUME_DB01_OLD_LOGS = "b0000000-0000-4000-8000-000000000008"  # 60 GB SAS, detached after its CBR backup
+VOLUME_WEB02_SYSTEM = "b0000000-0000-4000-8000-000000000009"  # 40 GB ESSD, bootable
+VOLUME_WEB02_DATA = "b0000000-0000-4000-8000-00000000000a"  # 100 GB GPSSD2, iops 5000, throughput 200
+VOLUME_WEB01_GONE = "b0000000-0000-4000-8000-00000000000b"  # 80 GB SAS, DELETED from EVS after its backup
 
 BACKUP_AVAILABLE = "c0000000-0000-4000-8000-000000000001"
 BACKUP_PROTECTING = "c0000000-0000-4000-8000-000000000002"
@@ -38,13 +42,23 @@ BACKUP_USED = "c0000000-0000-4000-8000-000000000005"
 BACKUP_STOPPED_SERVER = "c0000000-0000-4000-8000-000000000006"
 BACKUP_TWO_DATA_DISKS = "c0000000-0000-4000-8000-000000000007"
 BACKUP_NO_SYSTEM_DISK = "c0000000-0000-4000-8000-000000000008"
+BACKUP_DATA_DISK_GONE = "c0000000-0000-4000-8000-000000000009"  # web01 + 80 GB data disk since deleted
+BACKUP_GPSSD2 = "c0000000-0000-4000-8000-00000000000a"  # web02: ESSD system, GPSSD2 data (5000/200)
 
 CBR_BACKUP = "e0000000-0000-4000-8000-000000000001"  # web01, available, system + 1 data disk
 CBR_BACKUP_TWO_DATA_DISKS = "e0000000-0000-4000-8000-000000000002"  # db01, available, system + 2 data
 CBR_BACKUP_SHARED_DISK = "e0000000-0000-4000-8000-000000000003"  # app01, available, system + shared disk
 CBR_BACKUP_ERROR = "e0000000-0000-4000-8000-000000000004"  # db01, error
+CBR_BACKUP_GPSSD2 = "e0000000-0000-4000-8000-000000000005"  # web02, available, as BACKUP_GPSSD2
 
 IMAGE_EXISTING = "f0000000-0000-4000-8000-000000000005"
+
+# A second project of the same account and region, with its own keys and one CBR server-backup vault:
+# the target of image shares (it accepts them with that vault) and of ECSs made there.
+SECOND_PROJECT_ID = "fedcba9876543210fedcba9876543210"
+SECOND_ACCESS_KEY = "SIMULATORAK0000000002"
+SECOND_SECRET_KEY = "simulator-secret-key-0002"
+SECOND_VAULT_ID = "e0000000-0000-4000-8000-00000000a002"
 
 OS_VERSION = "CentOS 7.9 64bit"
 SEED_EPOCH = 1730419200.0  # 2024-11-01T00:00:00Z: fixed so seeded timestamps are deterministic
@@ -61,13 +75,23 @@ _VOLUMES: dict[str, tuple[str, int, str, bool, bool, list[str], str]] = {
     VOLUME_APP01_SYSTEM: ("app01-sys", 40, "SSD", True, False, [SERVER_SHARED], "/dev/vda"),
     VOLUME_SHARED: ("app01-shared", 100, "SSD", False, True, [SERVER_SHARED], "/dev/vdb"),
     VOLUME_DB01_OLD_LOGS: ("db01-old-logs", 60, "SAS", False, False, [], ""),
+    VOLUME_WEB02_SYSTEM: ("web02-sys", 40, "ESSD", True, False, [SERVER_GPSSD2], "/dev/vda"),
+    VOLUME_WEB02_DATA: ("web02-data", 100, "GPSSD2", False, False, [SERVER_GPSSD2], "/dev/vdb"),
+    VOLUME_WEB01_GONE: ("web01-scratch", 80, "SAS", False, False, [], ""),
 }
+FIRST_SEED_BACKUPS = 12  # the backups seeded before BACKUP_DATA_DISK_GONE (see their creation dates)
+# Provisioned performance of GPSSD2/ESSD2 volumes: volume id -> (iops, throughput MiB/s or None).
+_PROVISIONED: dict[str, tuple[int, int | None]] = {VOLUME_WEB02_DATA: (5000, 200)}
+# Volumes deleted from EVS after they were backed up: the backups still list them (id and size, as
+# CSBS/CBR record per disk), but no API records their type any more.
+_DELETED_AFTER_BACKUP = (VOLUME_WEB01_GONE,)
 
 # server id -> (name, status, volume ids with the system disk first)
 _SERVERS: dict[str, tuple[str, str, list[str]]] = {
     SERVER_RUNNING: ("web01", "ACTIVE", [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_DATA]),
     SERVER_STOPPED: ("db01", "SHUTOFF", [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA]),
     SERVER_SHARED: ("app01", "ACTIVE", [VOLUME_APP01_SYSTEM, VOLUME_SHARED]),
+    SERVER_GPSSD2: ("web02", "ACTIVE", [VOLUME_WEB02_SYSTEM, VOLUME_WEB02_DATA]),
 }
 
 # backup id -> (provider, name, status, server id, backed-up volume ids)
@@ -138,6 +162,27 @@ _BACKUPS: dict[str, tuple[str, str, str, str, list[str]]] = {
         SERVER_STOPPED,
         [VOLUME_DB01_SYSTEM, VOLUME_DB01_DATA],
     ),
+    BACKUP_DATA_DISK_GONE: (
+        "CSBS",
+        "web01-before-cleanup",
+        "available",
+        SERVER_RUNNING,
+        [VOLUME_WEB01_SYSTEM, VOLUME_WEB01_GONE],
+    ),
+    BACKUP_GPSSD2: (
+        "CSBS",
+        "web02-nightly",
+        "available",
+        SERVER_GPSSD2,
+        [VOLUME_WEB02_SYSTEM, VOLUME_WEB02_DATA],
+    ),
+    CBR_BACKUP_GPSSD2: (
+        "CBR",
+        "web02-cbr",
+        "available",
+        SERVER_GPSSD2,
+        [VOLUME_WEB02_SYSTEM, VOLUME_WEB02_DATA],
+    ),
 }
 
 
@@ -197,7 +242,11 @@ def build(seed: str, project_id: str, region: str = DEFAULT_REGION) -> CloudStat
             )
             for index, volume_id in enumerate(volume_ids)
         ]
-        created = SEED_EPOCH + 3600 * (number + 1)
+        # Backups added to the seed later are dated BEFORE the first ones: lists sorted by date keep
+        # their order, and the new ones come last.
+        created = (
+            SEED_EPOCH + 3600 * (number + 1) if number < FIRST_SEED_BACKUPS else SEED_EPOCH - 3600 * number
+        )
         state.backups[backup_id] = Backup(
             id=backup_id,
             provider=provider,
@@ -218,6 +267,10 @@ def build(seed: str, project_id: str, region: str = DEFAULT_REGION) -> CloudStat
             created_ts=created,
             updated_ts=created + 300,
         )
+    for volume_id, (iops, throughput) in _PROVISIONED.items():
+        state.volumes[volume_id].iops, state.volumes[volume_id].throughput = iops, throughput
+    for volume_id in _DELETED_AFTER_BACKUP:
+        del state.volumes[volume_id]
     used = state.backups[BACKUP_USED]
     state.images[IMAGE_EXISTING] = Image(
         id=IMAGE_EXISTING,

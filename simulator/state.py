@@ -25,9 +25,12 @@ class CloudState:
     images: dict[str, Image] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     ecs_jobs: dict[str, EcsJob] = field(default_factory=dict)
+    projects: dict[str, CloudState] = field(default_factory=dict)
+    """The other projects' own states (simulator/projects.py), keyed by project id."""
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "projects": {pid: state.to_json() for pid, state in self.projects.items()},
             "version": FORMAT_VERSION,
             "servers": [s.to_dict() for s in self.servers.values()],
             "volumes": [v.to_dict() for v in self.volumes.values()],
@@ -49,6 +52,8 @@ class CloudState:
             jobs={d["id"]: Job.from_dict(d) for d in data["jobs"]},
             # absent from state files written before ECS write actions existed
             ecs_jobs={d["id"]: EcsJob.from_dict(d) for d in data.get("ecs_jobs", [])},
+            # absent from state files written before the simulator had several projects
+            projects={pid: cls.from_json(d) for pid, d in data.get("projects", {}).items()},
         )
 
 

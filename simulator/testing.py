@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from simulator import seed
 from simulator.app import Config, Simulator
 from simulator.server import ServerThread
 
@@ -57,14 +58,23 @@ class SimulatorControl:
         """The next ECS create job ends in FAIL; its servers and their disks are rolled back."""
         self._call("POST", "/fail_next_server_job", {"code": code, "reason": reason})
 
-    def servers(self) -> list[dict[str, Any]]:
-        """Every server as GET /v1/{project_id}/cloudservers/{id} shows it."""
-        result: list[dict[str, Any]] = self._call("GET", "/servers")
+    @staticmethod
+    def _in(path: str, project_id: str | None) -> str:
+        return f"{path}?project_id={project_id}" if project_id else path
+
+    def servers(self, project_id: str | None = None) -> list[dict[str, Any]]:
+        """Every server of the project (default: the simulator's configured one) as
+        GET /v1/{project_id}/cloudservers/{id} shows it."""
+        result: list[dict[str, Any]] = self._call("GET", self._in("/servers", project_id))
         return result
 
-    def volumes(self) -> list[dict[str, Any]]:
-        """Every EVS volume as GET /v2/{project_id}/cloudvolumes/{id} shows it."""
-        result: list[dict[str, Any]] = self._call("GET", "/volumes")
+    def delete_server(self, server_id: str, project_id: str | None = None) -> None:
+        """Delete an ECS and its disks at once (what docs/troubleshooting.md's recovery needs)."""
+        self._call("DELETE", self._in(f"/servers/{server_id}", project_id))
+
+    def volumes(self, project_id: str | None = None) -> list[dict[str, Any]]:
+        """Every EVS volume of the project as GET /v2/{project_id}/cloudvolumes/{id} shows it."""
+        result: list[dict[str, Any]] = self._call("GET", self._in("/volumes", project_id))
         return result
 
     def image_members(self, image_id: str) -> list[dict[str, Any]]:
@@ -113,8 +123,9 @@ class SimulatorControl:
     def set_credentials(self, access_key: str, secret_key: str) -> None:
         self._call("PUT", "/credentials", {"access_key": access_key, "secret_key": secret_key})
 
-    def images(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("GET", "/images")
+    def images(self, project_id: str | None = None) -> list[dict[str, Any]]:
+        """Every image the project lists: its own, and those shared with it and accepted there."""
+        result: list[dict[str, Any]] = self._call("GET", self._in("/images", project_id))
         return result
 
     def state(self) -> dict[str, Any]:
@@ -123,6 +134,16 @@ class SimulatorControl:
 
     def close(self) -> None:
         self._client.close()
+
+
+@dataclass(frozen=True)
+class SecondProject:
+    """The seeded second project: the target of shares (simulator/projects.py)."""
+
+    project_id: str = seed.SECOND_PROJECT_ID
+    access_key: str = seed.SECOND_ACCESS_KEY
+    secret_key: str = seed.SECOND_SECRET_KEY
+    vault_id: str = seed.SECOND_VAULT_ID
 
 
 @dataclass
@@ -134,6 +155,10 @@ class RunningSimulator:
     region: str
     control: SimulatorControl
     _server: ServerThread
+
+    @property
+    def second_project(self) -> SecondProject:
+        return SecondProject()
 
     @property
     def app(self) -> Simulator:

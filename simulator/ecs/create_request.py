@@ -52,6 +52,8 @@ class DiskSpec:
     size: int  # 0: use the default (min_disk for the system disk)
     multiattach: bool = False
     snapshot_id: str | None = None
+    iops: int | None = None
+    throughput: int | None = None
 
 
 @dataclass
@@ -134,10 +136,7 @@ def _disk(raw: Any, where: str, *, data: bool) -> DiskSpec:
     volume_type = _required_text(disk, "volumetype", where)
     if volume_type not in VOLUME_TYPES:
         raise _bad(f"'{where}.volumetype' must be one of {', '.join(VOLUME_TYPES)}, got '{volume_type}'")
-    if volume_type in ("GPSSD2", "ESSD2") and disk.get("iops") is None:
-        raise _bad(f"'{where}.iops' is required for volume type {volume_type}")
-    if volume_type == "GPSSD2" and disk.get("throughput") is None:
-        raise _bad(f"'{where}.throughput' is required for volume type GPSSD2")
+    iops, throughput = _provisioned(disk, volume_type, where)
     size = _typed(disk, "size", int, where)
     if data and size is None:
         raise _bad(f"'{where}.size' is required")
@@ -154,7 +153,35 @@ def _disk(raw: Any, where: str, *, data: bool) -> DiskSpec:
             raise _bad(f"'{where}.extendparam.snapshotId' is for data disks only")
     if data and disk.get("data_image_id") is not None:
         raise _bad(f"'{where}.data_image_id' takes a data-disk image, not simulated")
-    return DiskSpec(volume_type, size or 0, multiattach, snapshot_id or None)
+    return DiskSpec(volume_type, size or 0, multiattach, snapshot_id or None, iops, throughput)
+
+
+# Provisioned performance (ECS create, root_volume/data_volumes iops and throughput:
+# https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0101.html; ranges per type from EVS disk types,
+# https://support.huaweicloud.com/intl/en-us/productdesc-evs/en-us_topic_0014580744.html): GPSSD2 needs both,
+# ESSD2 needs iops and takes no throughput, other types take neither.
+IOPS_RANGE = {"GPSSD2": (3000, 128000), "ESSD2": (100, 256000)}
+THROUGHPUT_RANGE = {"GPSSD2": (125, 1000)}
+
+
+def _provisioned(disk: dict[str, Any], volume_type: str, where: str) -> tuple[int | None, int | None]:
+    iops = _typed(disk, "iops", int, where)
+    throughput = _typed(disk, "throughput", int, where)
+    for field, value, ranges in (("iops", iops, IOPS_RANGE), ("throughput", throughput, THROUGHPUT_RANGE)):
+        if volume_type not in ranges:
+            if value is not None:
+                raise _bad(
+                    f"'{where}.{field}' applies only to {' and '.join(ranges)} disks, not {volume_type}"
+                )
+            continue
+        if value is None:
+            raise _bad(f"'{where}.{field}' is required for volume type {volume_type}")
+        low, high = ranges[volume_type]
+        if not low <= value <= high:
+            raise _bad(
+                f"'{where}.{field}' must be from {low} to {high} for volume type {volume_type}, got {value}"
+            )
+    return iops, throughput
 
 
 def _nics(raw: Any) -> list[tuple[str, str | None]]:

@@ -36,6 +36,8 @@ class PlannedDisk:
     volume_type: str
     multiattach: bool
     bootable: bool
+    iops: int | None = None
+    throughput: int | None = None
 
 
 @dataclass
@@ -148,7 +150,7 @@ class EcsBackend(EcsActions):
             raise InvalidParameterError(
                 f"root_volume.size {size} GB is smaller than the image's min_disk ({image.min_disk} GB)"
             )
-        return PlannedDisk(size, root.volume_type, False, True)
+        return PlannedDisk(size, root.volume_type, False, True, root.iops, root.throughput)
 
     @staticmethod
     def _data_disks(entries: list[DiskSpec], image: Image) -> list[PlannedDisk]:
@@ -186,12 +188,23 @@ class EcsBackend(EcsActions):
         for index, original in enumerate(image.data_disks):
             picked = chosen.get(index)
             if picked is not None:
-                disks.append(PlannedDisk(picked.size, picked.volume_type, picked.multiattach, False))
+                disks.append(
+                    PlannedDisk(
+                        picked.size,
+                        picked.volume_type,
+                        picked.multiattach,
+                        False,
+                        picked.iops,
+                        picked.throughput,
+                    )
+                )
             else:
                 kind = original.get("type") or DEFAULT_VOLUME_TYPE
                 disks.append(PlannedDisk(original["size"], kind, False, False))
         disks += [
-            PlannedDisk(e.size, e.volume_type, e.multiattach, False) for e in entries if e.snapshot_id is None
+            PlannedDisk(e.size, e.volume_type, e.multiattach, False, e.iops, e.throughput)
+            for e in entries
+            if e.snapshot_id is None
         ]
         return disks
 
@@ -207,6 +220,8 @@ class EcsBackend(EcsActions):
             device=f"/dev/vd{chr(ord('a') + number)}",
             availability_zone=server.availability_zone,
             created_ts=now,
+            iops=disk.iops,
+            throughput=disk.throughput,
         )
         self.volumes[volume.id] = volume
         return volume.id

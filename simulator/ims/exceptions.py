@@ -164,3 +164,22 @@ class ExportRefusedError(ImsError):
 class CopyRefusedError(ImsError):
     def __init__(self, image_id: str) -> None:
         super().__init__("IMG.0130", f"The full-ECS image cannot be exported or replicated: {image_id}.")
+
+
+class VaultRequiredError(ImsError):
+    def __init__(self, image_id: str) -> None:
+        # vault_id "is mandatory if you want to accept a shared full-ECS image created from a CBR backup"
+        # (https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0625.html); unconfirmed: the code.
+        super().__init__(
+            "IMG.0001",
+            "The request message format is invalid: vault_id is required to accept full-ECS image "
+            f"{image_id} made from a CBR backup.",
+        )
+
+
+class VaultNotFoundError(ImsError):
+    status = 404
+
+    def __init__(self, vault_id: str) -> None:
+        # unconfirmed: the code IMS answers for a vault that is not the caller's CBR vault.
+        super().__init__("IMG.0144", f"The vault does not exist in this project: {vault_id}.")

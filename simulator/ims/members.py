@@ -78,3 +78,36 @@ def apply(images: list[Image], action: str, projects: list[str]) -> None:
             image.members += [{"member_id": p, "status": "pending"} for p in projects if p not in current]
         else:
             image.members = [m for m in image.members if m["member_id"] not in projects]
+
+
+# Replying to a share from the target project: PUT /v1/cloudimages/members
+# (https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0625.html): images, project_id (the caller's),
+# status accepted|rejected, vault_id (mandatory to accept a full-ECS image made from a CBR backup). An
+# accepted image is listed in the target project and can make its ECSs; a rejected one is not listed.
+REPLY_JOB_TYPE = "imsBatchUpdateMembersJob"  # unconfirmed: the job_type string
+REPLY_STATUSES = ("accepted", "rejected")
+
+
+def parse_reply(data: dict[str, Any]) -> tuple[list[str], str, str, str | None]:
+    """(image ids, project id, status, vault id) of a reply body
+    (huaweicloudsdkims BatchUpdateMembersRequestBody)."""
+    unknown = sorted(set(data) - {"images", "project_id", "status", "vault_id"})
+    if unknown:
+        raise exc.MalformedRequestError(f"unknown field(s) {unknown}")
+    images, project, status, vault = (data.get(k) for k in ("images", "project_id", "status", "vault_id"))
+    if not isinstance(images, list) or not images or not all(isinstance(i, str) and i for i in images):
+        raise exc.MalformedRequestError("field 'images' must be a non-empty list of image ids")
+    if not isinstance(project, str) or not PROJECT_RE.match(project):
+        raise exc.MalformedRequestError("field 'project_id' must be a project id (32 hexadecimal characters)")
+    if status not in REPLY_STATUSES:
+        raise exc.MalformedRequestError(f"field 'status' must be accepted or rejected, got {status!r}")
+    if vault is not None and (not isinstance(vault, str) or not vault):
+        raise exc.MalformedRequestError("field 'vault_id' must be a vault id")
+    return list(images), project, str(status), vault
+
+
+def reply(images: list[Image], project: str, status: str) -> None:
+    for image in images:
+        for member in image.members:
+            if member["member_id"] == project:
+                member["status"] = status

@@ -43,6 +43,10 @@ class ImsBackend:
         self.job_seconds = 0.0
         self.delete_seconds = 0.0
         self.fail_next: tuple[str, str, bool] | None = None  # code, reason, keep the image as killed
+        # Other projects' images shared with this one ({id: image}, any member status), and this project's
+        # CBR vaults; the simulator wires both (app.py) once every project exists.
+        self.shared: Callable[[], dict[str, Image]] = dict
+        self.vaults: frozenset[str] = frozenset()
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def advance(self, now: float) -> bool:
@@ -87,7 +91,11 @@ class ImsBackend:
                 self._remove_image(image)
             return
         job.status = "SUCCESS"
-        if job.members is not None:
+        if job.members is not None and job.members["action"] in members.REPLY_STATUSES:
+            shared = self.shared()
+            replied = [shared[i] for i in job.members["images"] if i in shared]
+            members.reply(replied, self.project_id, job.members["action"])
+        elif job.members is not None:
             targets = [self.images[i] for i in job.members["images"] if i in self.images]
             members.apply(targets, job.members["action"], job.members["projects"])
         if image is not None:
@@ -233,7 +241,8 @@ class ImsBackend:
                 return image.created_ts if sort_key == "created_at" else image.updated_ts
             return getattr(image, sort_key)
 
-        images = sorted(self.images.values(), key=lambda i: (sort_value(i), i.id), reverse=sort_dir == "desc")
+        mine = [*self.images.values(), *self.accepted().values()]
+        images = sorted(mine, key=lambda i: (sort_value(i), i.id), reverse=sort_dir == "desc")
         exact: dict[str, Callable[[Image], str]] = {
             "id": lambda i: i.id,
             "name": lambda i: i.name,
@@ -393,6 +402,51 @@ class ImsBackend:
             duration=self.job_seconds,
             status="INIT",
             members={"action": action, "images": image_ids, "projects": projects},
+        )
+        self.jobs[job.id] = job
+        return job
+
+    def accepted(self) -> dict[str, Image]:
+        """Images of other projects shared with this one and accepted here: listed and usable here."""
+        return {
+            i: image
+            for i, image in self.shared().items()
+            if any(m["member_id"] == self.project_id and m["status"] == "accepted" for m in image.members)
+        }
+
+    def visible_image(self, image_id: str) -> Image:
+        """An image this project may read: its own, or one shared with it and accepted."""
+        image = self.images.get(image_id) or self.accepted().get(image_id)
+        if image is None:
+            raise exc.ImageNotFoundError(image_id)
+        return image
+
+    def reply_job(
+        self, image_ids: list[str], project: str, status: str, vault_id: str | None, now: float
+    ) -> Job:
+        """PUT /v1/cloudimages/members from the target project: a job that sets this project's member
+        status on each image when it finishes."""
+        if project != self.project_id:
+            raise exc.MalformedRequestError(f"project_id {project} is not the project of these credentials")
+        shared = self.shared()
+        for image_id in image_ids:
+            image = shared.get(image_id)
+            if image is None:
+                raise exc.ImageNotFoundError(image_id)
+            if status == "accepted" and image.source == "CBR":
+                if not vault_id:
+                    raise exc.VaultRequiredError(image_id)
+                if vault_id not in self.vaults:
+                    raise exc.VaultNotFoundError(vault_id)
+        job = Job(
+            id=uuid.uuid4().hex,
+            job_type=members.REPLY_JOB_TYPE,
+            image_id=None,
+            image_name="",
+            begin_ts=now,
+            duration=self.job_seconds,
+            status="INIT",
+            members={"action": status, "images": image_ids, "projects": [project]},
         )
         self.jobs[job.id] = job
         return job

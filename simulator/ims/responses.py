@@ -83,7 +83,9 @@ class ImsResponses:
         if unknown:
             # Assumption: IMS validates its body strictly; unknown fields are rejected, not ignored.
             raise exc.MalformedRequestError(f"unknown field(s) {unknown}")
-        if data.get("instance_id") is not None or data.get("vault_id") is not None:
+        # The official Go SDK always sends "instance_id": "" beside backup_id (CreateWholeImageRequestBody
+        # has no omitempty on it), and the cloud takes that: an empty instance_id means "none".
+        if data.get("instance_id") not in (None, "") or data.get("vault_id") is not None:
             raise exc.MalformedRequestError(
                 "creating a full-ECS image from an ECS (instance_id) is not simulated"
             )
@@ -138,7 +140,7 @@ class ImsResponses:
         return Reply(200, {"images": [i.to_api() for i in self.backend.list_images(query)]})
 
     def glance_show_image(self, req: SimRequest, params: dict[str, str]) -> Reply:
-        return Reply(200, self.backend.get_image(params["image_id"]).to_api())
+        return Reply(200, self.backend.visible_image(params["image_id"]).to_api())
 
     def update_image(self, req: SimRequest, params: dict[str, str]) -> Reply:
         content_type = (req.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -215,6 +217,11 @@ class ImsResponses:
     def unshare_image(self, req: SimRequest, params: dict[str, str]) -> Reply:
         images, projects = members.parse_body(_object(req))
         job = self.backend.member_job("delete", images, projects, clock.now())
+        return Reply(200, {"job_id": job.id})
+
+    def update_image_members(self, req: SimRequest, params: dict[str, str]) -> Reply:
+        images, project, status, vault_id = members.parse_reply(_object(req))
+        job = self.backend.reply_job(images, project, status, vault_id, clock.now())
         return Reply(200, {"job_id": job.id})
 
     def add_image_member(self, req: SimRequest, params: dict[str, str]) -> Reply:

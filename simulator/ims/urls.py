@@ -34,6 +34,7 @@ url_paths = [
     ),
     route("POST", r"^/v1/cloudimages/members$", "ims.share_image", "share_image"),
     route("DELETE", r"^/v1/cloudimages/members$", "ims.unshare_image", "unshare_image"),
+    route("PUT", r"^/v1/cloudimages/members$", "ims.batch_update_members", "update_image_members"),
     route("POST", rf"^/v2/images/{ID}/members$", "ims.add_image_member", "add_image_member"),
     route("POST", rf"^/v1/cloudimages/{ID}/file$", "ims.export_image", "export_image"),
     route("POST", rf"^/v2\.1/cloudimages/{ID}/file$", "ims.export_image", "export_image"),

@@ -110,3 +110,7 @@ def raw_server(**fields: Any) -> dict[str, Any]:
         "root_volume": {"volumetype": "SSD"},
         **fields,
     }
+
+
+SEEDED_SERVERS = 4
+"""web01, db01, app01 and web02 (simulator/seed.py)."""

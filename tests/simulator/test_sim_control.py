@@ -161,9 +161,9 @@ def test_reset_to_the_empty_seed(sim: RunningSimulator) -> None:
 def test_state_dump_contains_every_collection(sim: RunningSimulator) -> None:
     state = sim.control.state()
     assert {k: len(v) for k, v in state.items() if isinstance(v, list)} == {
-        "servers": 3,
-        "volumes": 8,
-        "backups": 12,
+        "servers": 4,
+        "volumes": 10,  # 11 seeded, one deleted after its backup
+        "backups": 15,
         "images": 1,
         "jobs": 0,
         "ecs_jobs": 0,

@@ -76,7 +76,7 @@ def test_list_checkpoint_items_pages_with_limit_and_marker(sim: RunningSimulator
     ]
     rest = signed_request(sim, "GET", path, query=[("marker", first[-1])]).json()["checkpoint_items"]
 
-    assert len(everything) == 8
+    assert len(everything) == 10
     assert first + [i["id"] for i in rest] == everything
 
 
@@ -118,6 +118,7 @@ def test_list_checkpoint_items_sorts_by_several_keys(sim: RunningSimulator) -> N
     by_status_then_name = listed(sim, ("sort", "status:desc,name:asc"), ("resource_name", "web01"))
     assert by_status_then_name == [
         seed.BACKUP_PROTECTING,  # protecting > available
+        seed.BACKUP_DATA_DISK_GONE,  # web01-before-cleanup
         seed.BACKUP_AVAILABLE,  # web01-daily
         seed.BACKUP_NO_SYSTEM_DISK,  # web01-data-only
         seed.BACKUP_TWO_DATA_DISKS,  # web01-monthly

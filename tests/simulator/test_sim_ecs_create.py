@@ -27,7 +27,7 @@ from huaweicloudsdkecs.v2 import (
     ShowJobRequest,
     ShowServerRequest,
 )
-from sim_helpers import ecs_client, make_image, raw_server, sdk_error, signed_request
+from sim_helpers import SEEDED_SERVERS, ecs_client, make_image, raw_server, sdk_error, signed_request
 
 from simulator import seed
 from simulator.testing import RunningSimulator
@@ -222,7 +222,7 @@ def test_count_makes_numbered_servers(sim: RunningSimulator) -> None:
     created = create(sim, count=2)
     names = [show(sim, s).name for s in created.server_ids]
     assert names == ["web01-clone-0001", "web01-clone-0002"]
-    assert len(sim.control.servers()) == 5
+    assert len(sim.control.servers()) == SEEDED_SERVERS + 2
 
 
 def test_prepaid_servers_are_created_through_v1_1_with_an_order(sim: RunningSimulator) -> None:
@@ -277,7 +277,7 @@ def test_dry_run_checks_and_creates_nothing(sim: RunningSimulator) -> None:
 
     assert (valid.status_code, valid.content) == (202, b"")
     assert invalid.json()["error"]["code"] == "Ecs.0031"
-    assert len(sim.control.servers()) == 3
+    assert len(sim.control.servers()) == SEEDED_SERVERS
 
 
 @pytest.mark.parametrize(
@@ -308,7 +308,7 @@ def test_malformed_servers_are_ecs_0005(sim: RunningSimulator, fields: dict[str,
     error = response.json()["error"]
     assert (response.status_code, error["code"]) == (400, "Ecs.0005")
     assert message in error["message"]
-    assert len(sim.control.servers()) == 3
+    assert len(sim.control.servers()) == SEEDED_SERVERS
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from huaweicloudsdkecs.v2 import (
     ShowJobRequest,
 )
 from huaweicloudsdkevs.v2 import ShowVolumeRequest
-from sim_helpers import ecs_client, evs_client, make_image, sdk_error, signed_request
+from sim_helpers import SEEDED_SERVERS, ecs_client, evs_client, make_image, sdk_error, signed_request
 from test_sim_ecs_create import create, show
 
 from simulator import seed
@@ -62,7 +62,7 @@ def test_failed_create_job_rolls_back_servers_and_disks(sim: RunningSimulator) -
     sub = failed.entities.sub_jobs[0]
     assert (sub.status, sub.entities.server_id) == ("FAIL", created.server_ids[0])
     assert sub.entities.errorcode_message == "Ecs.0010: no capacity"
-    assert len(sim.control.servers()) == 3
+    assert len(sim.control.servers()) == SEEDED_SERVERS
     assert len(sim.control.volumes()) == volumes_before
 
 
@@ -128,7 +128,7 @@ def test_deleting_an_unknown_server_is_ecs_0114(sim: RunningSimulator) -> None:
     with pytest.raises(ClientRequestException) as err:
         delete(sim, seed.SERVER_RUNNING, "nope")
     assert sdk_error(err.value)[:2] == (404, "Ecs.0114")
-    assert len(sim.control.servers()) == 3
+    assert len(sim.control.servers()) == SEEDED_SERVERS
 
 
 @pytest.mark.parametrize(

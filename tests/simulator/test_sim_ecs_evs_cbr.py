@@ -41,7 +41,7 @@ def test_list_servers_filters_by_status(sim: RunningSimulator) -> None:
     everything = client.list_servers_details(ListServersDetailsRequest())
     stopped = client.list_servers_details(ListServersDetailsRequest(status="SHUTOFF"))
 
-    assert everything.count == 3
+    assert everything.count == 4
     assert [s.id for s in stopped.servers] == [seed.SERVER_STOPPED]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 INSTANCE = "huaweicloud:Ecs/instance:Instance"
 IMAGE_SHARE = "huaweicloud:Ims/imageShare:ImageShare"
+ACCEPTER = "huaweicloud:Ims/imageShareAccepter:ImageShareAccepter"
 # The engine's marker for a value not known yet (preview); pulumi/sdk resource/properties.go.
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 # A secret on the wire is {SIG_KEY: SECRET_SIG, "value": v} (pulumi/sdk resource/properties.go);
@@ -65,13 +66,23 @@ INSTANCE_REPLACES = frozenset(
 IMAGE_SHARE_INPUTS = frozenset({"region", "sourceImageId", "targetProjectIds"})
 IMAGE_SHARE_REPLACES = frozenset({"region", "sourceImageId"})
 
-INPUTS = {INSTANCE: INSTANCE_INPUTS, IMAGE_SHARE: IMAGE_SHARE_INPUTS}
-NESTED: dict[str, dict[str, frozenset[str]]] = {INSTANCE: INSTANCE_NESTED, IMAGE_SHARE: {}}
-REPLACES = {INSTANCE: INSTANCE_REPLACES, IMAGE_SHARE: IMAGE_SHARE_REPLACES}
+# pulumi_huaweicloud 0.0.12 ims/image_share_accepter.py; every input ForceNew
+# (resource_huaweicloud_images_image_share_accepter.go).
+ACCEPTER_INPUTS = frozenset({"imageId", "region", "vaultId"})
+
+INPUTS = {INSTANCE: INSTANCE_INPUTS, IMAGE_SHARE: IMAGE_SHARE_INPUTS, ACCEPTER: ACCEPTER_INPUTS}
+NESTED: dict[str, dict[str, frozenset[str]]] = {INSTANCE: INSTANCE_NESTED, IMAGE_SHARE: {}, ACCEPTER: {}}
+REPLACES = {INSTANCE: INSTANCE_REPLACES, IMAGE_SHARE: IMAGE_SHARE_REPLACES, ACCEPTER: ACCEPTER_INPUTS}
 # Either name of each pair is enough (Terraform: image_id/image_name, flavor_id/flavor_name).
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     INSTANCE: (("name",), ("networks",), ("imageId", "imageName"), ("flavorId", "flavorName")),
     IMAGE_SHARE: (("sourceImageId",), ("targetProjectIds",)),
+    ACCEPTER: (("imageId",),),
+}
+# Required fields of nested elements (Terraform: data_disks.type and .size, networks.uuid are Required;
+# the real plugin's Check refuses an element without them).
+NESTED_REQUIRED: dict[str, dict[str, tuple[str, ...]]] = {
+    INSTANCE: {"dataDisks": ("type", "size"), "networks": ("uuid",)},
 }
 
 
@@ -104,6 +115,11 @@ def check_names(type_token: str, news: Mapping[str, Any]) -> list[tuple[str, str
                 )
                 for key in sorted(item)
                 if key not in allowed
+            ]
+            failures += [
+                (f"{name}[{index}].{key}", f"missing required property '{key}' of {name}[{index}]")
+                for key in NESTED_REQUIRED.get(type_token, {}).get(name, ())
+                if item.get(key) in (None, "")
             ]
     for alternatives in REQUIRED[type_token]:
         if all(news.get(name) in (None, "", []) for name in alternatives):

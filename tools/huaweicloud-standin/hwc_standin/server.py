@@ -21,7 +21,15 @@ from google.protobuf import empty_pb2, json_format, struct_pb2  # type: ignore[i
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 from typing_extensions import override
 
-from hwc_standin import BANNER, PLUGIN_INFO_VERSION, VERSION, image_share, instance, schema
+from hwc_standin import (
+    BANNER,
+    PLUGIN_INFO_VERSION,
+    VERSION,
+    image_share,
+    image_share_accepter,
+    instance,
+    schema,
+)
 from hwc_standin.api import ApiError, CancelledError, Client, Settings
 
 
@@ -132,6 +140,8 @@ class Provider(provider_pb2_grpc.ResourceProviderServicer):
             return provider_pb2.CreateResponse(id="", properties=to_struct(preview))
         if token == schema.INSTANCE:
             new_id, outputs = self._run(context, instance.create, self.client, inputs)
+        elif token == schema.ACCEPTER:
+            new_id, outputs = self._run(context, image_share_accepter.create, self.client, inputs)
         else:
             new_id, outputs = self._run(context, image_share.create, self.client, inputs)
         return provider_pb2.CreateResponse(id=new_id, properties=to_struct(outputs))
@@ -143,6 +153,9 @@ class Provider(provider_pb2_grpc.ResourceProviderServicer):
         token, inputs = type_of(request), to_dict(request.inputs)
         if token == schema.INSTANCE:
             outputs = self._run(context, instance.read, self.client, request.id, inputs)
+        elif token == schema.ACCEPTER:
+            props = to_dict(request.properties)
+            outputs = self._run(context, image_share_accepter.read, self.client, request.id, props)
         else:  # resourceImsImageShareRead does nothing: the state stays as it is
             outputs = to_dict(request.properties)
         if outputs is None:
@@ -166,7 +179,9 @@ class Provider(provider_pb2_grpc.ResourceProviderServicer):
 
     @override
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> empty_pb2.Empty:
-        module = instance if type_of(request) == schema.INSTANCE else image_share
+        token = type_of(request)
+        modules = {schema.INSTANCE: instance, schema.ACCEPTER: image_share_accepter}
+        module: Any = modules.get(token, image_share)
         self._run(context, module.delete, self.client, request.id, to_dict(request.properties))
         return empty_pb2.Empty()
 
