@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lint fmt test engine demo destroy bench simulator clean
+.PHONY: venv lint fmt test engine demo demo-yaml destroy bench simulator sdks examples clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> virtualenv $(VENV) with the pinned requirements"
@@ -26,8 +26,8 @@ fmt: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Everything: lint, type checks, unit + simulator + provider + engine suites.
-test: venv lint engine
+# Everything: lint, type checks, the examples in every language, unit + simulator + provider + engine suites.
+test: venv lint engine examples
 	$(PY) -m pytest
 
 # The Pulumi CLI + Python language host of the pinned SDK version (built once from the Go module proxy, then
@@ -39,8 +39,14 @@ engine:
 demo: venv
 	$(PY) scripts/demo.py up
 
-# Destroy the demo stack and stop the demo simulator.
+# The same stack in YAML (examples/yaml), served by the hwc plugin's construct, against the simulator.
+demo-yaml: venv
+	scripts/bootstrap-yaml.sh >/dev/null
+	$(PY) scripts/demo_yaml.py up
+
+# Destroy the demo stack(s) and stop the demo simulator.
 destroy: venv
+	$(PY) scripts/demo_yaml.py destroy
 	$(PY) scripts/demo.py destroy
 
 # Scaling benchmark: `pulumi up`/`destroy` of 1 vs 50 FullEcsImages with the real engine against the
@@ -52,6 +58,16 @@ bench: venv engine
 simulator: venv
 	$(PY) -m simulator --host 127.0.0.1 --port 8800 --access-key LOCALAK --secret-key LOCALSK \
 	  --project-id 0123456789abcdef0123456789abcdef
+
+# The hwc package's SDKs (sdk/nodejs, sdk/go, sdk/python) from the plugin's schema (docs/languages.md).
+sdks: venv
+	scripts/gen-sdks.sh
+
+# Build every example against the committed SDKs: Go (go build), TypeScript (tsc), YAML (schema check).
+examples: venv
+	cd examples/go && GOFLAGS=-mod=mod go build -o go-example .
+	cd examples/typescript && npm ci --no-audit --no-fund --silent && npx tsc --noEmit -p .
+	$(PY) scripts/check_yaml_example.py
 
 clean:
 	rm -rf $(VENV) .demo .bench .mypy_cache .ruff_cache .pytest_cache
