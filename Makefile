@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv lint fmt test engine demo demo-yaml destroy bench simulator sdks examples clean
+.PHONY: venv lint fmt test engine demo demo-yaml demo-typescript destroy bench simulator sdks examples clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "==> virtualenv $(VENV) with the pinned requirements"
@@ -39,14 +39,20 @@ engine:
 demo: venv
 	$(PY) scripts/demo.py up
 
-# The same stack in YAML (examples/yaml), served by the hwc plugin's construct, against the simulator.
+# The same stack in YAML (examples/yaml) or TypeScript (examples/typescript), served by the hwc plugin's
+# construct, against the demo's simulator (language hosts: scripts/bootstrap-langs.sh; docs/languages.md).
 demo-yaml: venv
-	scripts/bootstrap-yaml.sh >/dev/null
-	$(PY) scripts/demo_yaml.py up
+	scripts/bootstrap-langs.sh >/dev/null
+	$(PY) scripts/demo_lang.py yaml
+
+demo-typescript: venv
+	scripts/bootstrap-langs.sh >/dev/null
+	$(PY) scripts/demo_lang.py typescript
 
 # Destroy the demo stack(s) and stop the demo simulator.
 destroy: venv
-	$(PY) scripts/demo_yaml.py destroy
+	$(PY) scripts/demo_lang.py yaml destroy
+	$(PY) scripts/demo_lang.py typescript destroy
 	$(PY) scripts/demo.py destroy
 
 # Scaling benchmark: `pulumi up`/`destroy` of 1 vs 50 FullEcsImages with the real engine against the
@@ -66,6 +72,7 @@ sdks: venv
 # Build every example against the committed SDKs: Go (go build), TypeScript (tsc), YAML (schema check).
 examples: venv
 	cd examples/go && GOFLAGS=-mod=mod go build -o go-example .
+	scripts/build-node-sdk.sh >/dev/null
 	cd examples/typescript && npm ci --no-audit --no-fund --silent && npx tsc --noEmit -p .
 	$(PY) scripts/check_yaml_example.py
 

@@ -101,6 +101,10 @@ class HwcProvider(api.Provider):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(context.run, fn, *args))
 
+    async def cancel(self) -> None:
+        """The engine's Cancel before it closes the plugin: acknowledged (the engine otherwise reports the
+        plugin's exit as a crash). Verbs in flight end with the process; the watchdog covers a dead engine."""
+
     async def get_schema(self, request: api.GetSchemaRequest) -> api.GetSchemaResponse:
         return api.GetSchemaResponse(json.dumps(package_schema()))
 

@@ -1,7 +1,8 @@
-"""The YAML example (examples/yaml), served by the hwc plugin's construct, with the real CLI and pulumi-yaml's
-language host (scripts/bootstrap-yaml.sh) against the simulator: up (an image and one server with the
-image's disks), a second up with no changes, preview --expect-no-changes, destroy leaving nothing, and a
-bad backup failing preview with the same one-line error as in Python, and no traceback."""
+"""The YAML and TypeScript examples (examples/yaml, examples/typescript), served by the hwc plugin's
+construct, with the real CLI and the language hosts of scripts/bootstrap-langs.sh against the simulator:
+up (an image and one server with the image's disks), a second up with no changes, preview
+--expect-no-changes, destroy leaving nothing; and for YAML a bad backup failing preview with the same
+one-line error as in Python, and no traceback."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from .test_servers import disks_of
 
 pytestmark = pytest.mark.engine
 
-EXAMPLE = REPO / "examples" / "yaml"
+EXAMPLES = REPO / "examples"
 SERVER = {
     "name": "yaml-ecs",
     "flavorId": "s6.large.2",
@@ -44,18 +45,33 @@ SERVER = {
 def yaml_bin() -> Path:
     """The engine's bin directory, with pulumi-language-yaml beside the CLI (built once)."""
     result = subprocess.run(
-        [str(REPO / "scripts" / "bootstrap-yaml.sh")], capture_output=True, text=True, check=False
+        [str(REPO / "scripts" / "bootstrap-langs.sh")], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        pytest.fail(f"scripts/bootstrap-yaml.sh failed:\n{result.stderr[-3000:]}", pytrace=False)
+        pytest.fail(f"scripts/bootstrap-langs.sh failed:\n{result.stderr[-3000:]}", pytrace=False)
     return Path(result.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def yaml_stack(sim: RunningSimulator, yaml_bin: Path, tmp_path: Path) -> EngineStack:
+@pytest.fixture(scope="session")
+def typescript_ready() -> Path:
+    """The generated Node.js SDK built and the TypeScript example's packages installed (npm ci)."""
+    example = EXAMPLES / "typescript"
+    for command, where in (
+        ([str(REPO / "scripts" / "build-node-sdk.sh")], REPO),
+        (["npm", "ci", "--silent"], example),
+    ):
+        done = subprocess.run(command, cwd=where, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}", pytrace=False)
+    return example
+
+
+def example_stack(sim: RunningSimulator, bin_dir: Path, tmp_path: Path, example: Path) -> EngineStack:
+    """A stack of one example, copied to tmp_path (node_modules linked), wired to the simulator."""
     work_dir = tmp_path / "program"
-    work_dir.mkdir()
-    shutil.copy(EXAMPLE / "Pulumi.yaml", work_dir / "Pulumi.yaml")
+    shutil.copytree(example, work_dir, ignore=shutil.ignore_patterns("node_modules", "Pulumi.*.yaml"))
+    if (example / "node_modules").exists():
+        (work_dir / "node_modules").symlink_to(example / "node_modules", target_is_directory=True)
     (tmp_path / "state").mkdir()
     home = tmp_path / "pulumi-home"
     install_standin_plugin(home)
@@ -71,7 +87,7 @@ def yaml_stack(sim: RunningSimulator, yaml_bin: Path, tmp_path: Path) -> EngineS
     }
     root = tmp_path / "pulumi-root"
     root.mkdir()
-    (root / "bin").symlink_to(yaml_bin, target_is_directory=True)
+    (root / "bin").symlink_to(bin_dir, target_is_directory=True)
     stack = auto.create_stack(
         STACK,
         work_dir=str(work_dir),
@@ -86,16 +102,32 @@ def yaml_stack(sim: RunningSimulator, yaml_bin: Path, tmp_path: Path) -> EngineS
         **os.environ,
         **env_vars,
         "PULUMI_HOME": str(home),
-        "PATH": f"{yaml_bin}{os.pathsep}{os.environ['PATH']}",
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
     }
-    engine = EngineStack(stack=stack, sim=sim, work_dir=work_dir, cli_env=cli_env, engine_bin=yaml_bin)
+    engine = EngineStack(stack=stack, sim=sim, work_dir=work_dir, cli_env=cli_env, engine_bin=bin_dir)
     configure_for_simulator(engine, sim.access_key, sim.secret_key)
     engine.set("backupId", BACKUP_AVAILABLE)
-    engine.set("imageName", "yaml-image")
+    engine.set("imageName", f"{example.name}-image")
     return engine
 
 
-def test_the_yaml_example_makes_the_image_and_a_server_then_changes_nothing(yaml_stack: EngineStack) -> None:
+@pytest.fixture
+def yaml_stack(sim: RunningSimulator, yaml_bin: Path, tmp_path: Path) -> EngineStack:
+    return example_stack(sim, yaml_bin, tmp_path, EXAMPLES / "yaml")
+
+
+@pytest.fixture
+def typescript_stack(
+    sim: RunningSimulator, yaml_bin: Path, typescript_ready: Path, tmp_path: Path
+) -> EngineStack:
+    return example_stack(sim, yaml_bin, tmp_path, typescript_ready)
+
+
+@pytest.mark.parametrize("language", ["yaml", "typescript"])
+def test_the_example_makes_the_image_and_a_server_then_changes_nothing(
+    language: str, request: pytest.FixtureRequest
+) -> None:
+    yaml_stack: EngineStack = request.getfixturevalue(f"{language}_stack")
     # Structured config, as the YAML program declares it (an array of objects), not JSON text.
     yaml_stack.stack.set_all_config(
         {

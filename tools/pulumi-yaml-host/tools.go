@@ -1,5 +1,5 @@
 // The YAML language host, pulumi-yaml's own cmd/pulumi-language-yaml at the version go.mod pins (the Go module
-// proxy serves it; scripts/bootstrap-yaml.sh builds it).
+// proxy serves it; scripts/bootstrap-langs.sh builds it).
 //go:build tools
 
 package tools

@@ -1,8 +1,10 @@
-"""`make demo-yaml`: the same stack as `make demo`, written in YAML (examples/yaml), against the same
-simulator. The component comes from the hwc plugin's construct (the path every non-Python language takes).
+"""`make demo-yaml` / `make demo-typescript`: the same stack as `make demo`, written in YAML
+(examples/yaml) or TypeScript (examples/typescript), against the same simulator. The component comes from
+the hwc plugin's construct (the path every non-Python language takes).
 
-Stack `local-yaml` in the demo's backend (.demo/state); `make destroy` tears it down too. Config as the
-Python example, servers by their schema (camelCase) names.
+Usage: demo_lang.py <yaml|typescript> [up|destroy]. Stack `local-<language>` in the demo's backend
+(.demo/state); `make destroy` tears both down too. Config as the Python example, servers by their schema
+(camelCase) names.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ from demo import (
     pulumi_env,
 )
 
-EXAMPLE = REPO / "examples" / "yaml"
+LANGUAGES = ("yaml", "typescript")
+EXAMPLE = REPO / "examples" / "yaml"  # set by main()
 STACK = "local-yaml"
-SERVER = {"name": "demo-yaml-ecs-1", "flavorId": "s6.large.2", "availabilityZone": f"{SIM_REGION}a"}
+SERVER = {"name": "demo-ecs-2", "flavorId": "s6.large.2", "availabilityZone": f"{SIM_REGION}a"}
 
 
 def run(env: dict[str, str], *args: str, stdin: str | None = None, capture: bool = False) -> str:
@@ -57,7 +60,10 @@ def stack_exists(env: dict[str, str]) -> bool:
 
 
 def up() -> None:
-    from simulator.seed import BACKUP_AVAILABLE
+    from simulator.seed import BACKUP_STOPPED_SERVER, BACKUP_TWO_DATA_DISKS
+
+    # A backup makes one image, and `make demo` uses the seed's BACKUP_AVAILABLE: each language its own.
+    backup = {"yaml": BACKUP_TWO_DATA_DISKS, "typescript": BACKUP_STOPPED_SERVER}[EXAMPLE.name]
 
     env = pulumi_env(bootstrap_engine())
     install_standin_plugin(env)
@@ -68,8 +74,8 @@ def up() -> None:
         "huaweicloud:region": SIM_REGION,
         "huaweicloud:projectId": SIM_PROJECT_ID,
         "huaweicloud:endpoints": endpoints_json(url),
-        "backupId": BACKUP_AVAILABLE,
-        "imageName": f"{DEMO_IMAGE_NAME}-yaml",
+        "backupId": backup,
+        "imageName": f"{DEMO_IMAGE_NAME}-{EXAMPLE.name}",
     }
     for key, value in settings.items():
         run(env, "config", "set", key, value)
@@ -80,7 +86,7 @@ def up() -> None:
         run(env, "config", "set", "--secret", key, stdin=secret)
     run(env, "up", "--yes", "--skip-preview")
     outputs = json.loads(run(env, "stack", "output", "--json", capture=True))
-    print("\n==> stack outputs (YAML example)")
+    print(f"\n==> stack outputs ({EXAMPLE.name} example)")
     for key in sorted(outputs):
         print(f"    {key}: {json.dumps(outputs[key])}")
     print_servers(url, outputs.get("server_ids") or [])
@@ -99,9 +105,29 @@ def destroy() -> None:
     run(env, "stack", "rm", "--yes", STACK)
 
 
+def prepare_typescript() -> None:
+    """The generated Node.js SDK built, and the example's packages installed (npm ci)."""
+    for command, where in (
+        ([str(REPO / "scripts" / "build-node-sdk.sh")], REPO),
+        (["npm", "ci", "--silent"], EXAMPLE),
+    ):
+        if subprocess.run(command, cwd=where, stdout=subprocess.DEVNULL, check=False).returncode != 0:
+            raise DemoError(f"`{' '.join(command)}` failed (its output is above)")
+
+
 def main(argv: list[str]) -> int:
+    global EXAMPLE, STACK
+    if not argv or argv[0] not in LANGUAGES:
+        print(f"usage: demo_lang.py <{'|'.join(LANGUAGES)}> [up|destroy]", file=sys.stderr)
+        return 2
+    EXAMPLE, STACK = REPO / "examples" / argv[0], f"local-{argv[0]}"
     try:
-        destroy() if argv[:1] == ["destroy"] else up()
+        if argv[1:2] == ["destroy"]:
+            destroy()
+            return 0
+        if argv[0] == "typescript":
+            prepare_typescript()
+        up()
     except DemoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
