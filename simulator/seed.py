@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from simulator.csbs.models import Backup, VolumeBackup
-from simulator.ecs.models import Server
+from simulator.ecs.models import Nic, Server
 from simulator.evs.models import Volume
 from simulator.ims.records import Image
 from simulator.state import CloudState
@@ -59,6 +59,10 @@ SECOND_PROJECT_ID = "fedcba9876543210fedcba9876543210"
 SECOND_ACCESS_KEY = "SIMULATORAK0000000002"
 SECOND_SECRET_KEY = "simulator-secret-key-0002"
 SECOND_VAULT_ID = "e0000000-0000-4000-8000-00000000a002"
+
+SEED_VPC_ID = "d0000000-0000-4000-8000-0000000000aa"  # the seeded servers' network (no VPC service here)
+SEED_SUBNET_ID = "d0000000-0000-4000-8000-000000000001"
+SEED_SECURITY_GROUP_ID = "d0000000-0000-4000-8000-0000000000c1"
 
 OS_VERSION = "CentOS 7.9 64bit"
 SEED_EPOCH = 1730419200.0  # 2024-11-01T00:00:00Z: fixed so seeded timestamps are deterministic
@@ -228,6 +232,17 @@ def build(seed: str, project_id: str, region: str = DEFAULT_REGION) -> CloudStat
             availability_zone=az,
             volume_ids=list(volume_ids),
             created_ts=SEED_EPOCH + 100 + number,
+            # Real servers always have a NIC (with its fixed IPv4) and a security group.
+            vpc_id=SEED_VPC_ID,
+            nics=[
+                Nic(
+                    SEED_SUBNET_ID,
+                    f"192.168.0.{11 + number}",
+                    _derived_id("7", server_id, 0),
+                    f"fa:16:3e:00:00:{11 + number:02x}",
+                )
+            ],
+            security_group_ids=[SEED_SECURITY_GROUP_ID],
         )
     for number, (backup_id, (provider, name, status, server_id, volume_ids)) in enumerate(_BACKUPS.items()):
         server = state.servers[server_id]

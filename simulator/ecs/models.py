@@ -118,6 +118,8 @@ class Server:
                 "vcpus": str(self.vcpus),
                 "ram": str(self.ram),
                 "disk": "0",
+                "gpus": [],
+                "asic_accelerators": [],
             },
             "image": {"id": self.image_id},
             "os-extended-volumes:volumes_attached": [
@@ -148,6 +150,26 @@ class Server:
             "progress": 0,
             "config_drive": "",
             "description": self.description,
+            # Every field huaweicloudsdkecs's ServerDetail marks required (the SDKs' models), as ECS
+            # fills them (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0104.html).
+            "OS-EXT-SRV-ATTR:host": f"pod01.{self.availability_zone}",
+            "OS-EXT-SRV-ATTR:hypervisor_hostname": f"nova{self.id[:8]}",
+            "OS-EXT-SRV-ATTR:instance_name": f"instance-{self.id[-8:]}",
+            "OS-EXT-SRV-ATTR:hostname": self.name.lower(),
+            "OS-EXT-SRV-ATTR:reservation_id": f"r-{self.id[:8]}",
+            "OS-EXT-SRV-ATTR:launch_index": 0,
+            "OS-EXT-SRV-ATTR:kernel_id": "",
+            "OS-EXT-SRV-ATTR:ramdisk_id": "",
+            "OS-EXT-SRV-ATTR:root_device_name": "/dev/vda",
+            "OS-EXT-SRV-ATTR:user_data": "",
+            "OS-SRV-USG:launched_at": iso_z(self.created_ts) if self.status != "BUILD" else "",
+            "OS-SRV-USG:terminated_at": "",
+            "host_status": "UP",
+            "auto_terminate_time": "",
+            "capacity_reservation_id": "",
+            "capacity_reservation_specification": {"preference": "none"},
+            "spod_id": "",
+            "enclave_options": {"enabled": False},
         }
 
 

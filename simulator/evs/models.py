@@ -37,7 +37,7 @@ class Volume:
                 "server_id": server_id,
                 "attachment_id": f"{self.id[:-4]}{index:04d}",
                 "attached_at": iso_micro(self.created_ts),
-                "host_name": None,
+                "host_name": "",
                 "volume_id": self.id,
                 "device": self.device,
                 "id": self.id,
@@ -64,6 +64,17 @@ class Volume:
             "enterprise_project_id": "0",
             "created_at": iso_micro(self.created_ts),
             "updated_at": iso_micro(self.created_ts),
+            # Fields huaweicloudsdkevs's VolumeDetail marks required, as EVS fills them for a plain volume
+            # (https://support.huaweicloud.com/intl/en-us/api-evs/evs_04_2007.html).
+            "description": "",
+            "snapshot_id": "",
+            "user_id": "0000000000000000000000000000user",
+            "volume_image_metadata": {},
+            "replication_status": "disabled",
+            "os-vol-host-attr:host": f"pod01.{self.availability_zone}#SSD",
+            "os-volume-replication:extended_status": "",
+            "os-vol-mig-status-attr:migstat": "",
+            "os-vol-mig-status-attr:name_id": "",
             **self._provisioned(),
         }
 

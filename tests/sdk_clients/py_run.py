@@ -23,10 +23,13 @@ from .py_required import check
 Outcome = dict[str, Any]
 
 
-def _build(client_class: Any, sim: RunningSimulator, project_id: str) -> Any:
+def _build(
+    client_class: Any, sim: RunningSimulator, project_id: str, keys: tuple[str, str] | None = None
+) -> Any:
     config = HttpConfig.get_default_config()
     config.ignore_ssl_verification = True  # the simulator is plain HTTP; a TLS front would be self-signed
-    credentials = BasicCredentials(sim.access_key, sim.secret_key, project_id)
+    access_key, secret_key = keys or (sim.access_key, sim.secret_key)
+    credentials = BasicCredentials(access_key, secret_key, project_id)
     builder = client_class.new_builder().with_http_config(config).with_credentials(credentials)
     return builder.with_endpoints([sim.url]).build()
 
@@ -143,8 +146,10 @@ def _members(rec: Recorder, sim: RunningSimulator, client: Any, image_id: str, g
         rec.call("ims.show_job", client, ims.ShowJobRequest(job_id=added.job_id))
     # The member accepts in its own project, as Terraform's accepter does (PUT /v1/cloudimages/members):
     # https://github.com/huaweicloud/terraform-provider-huaweicloud/blob/master/huaweicloud/services/ims/resource_huaweicloud_images_image_share_accepter.go
-    accept = ims.BatchUpdateMembersRequestBody(images=[image_id], project_id=member, status="accepted")
-    as_member = _build(ims.ImsClient, sim, member)
+    accept = ims.BatchUpdateMembersRequestBody(
+        images=[image_id], project_id=member, status="accepted", vault_id=given["member_vault_id"]
+    )
+    as_member = _build(ims.ImsClient, sim, member, (given["member_access_key"], given["member_secret_key"]))
     accepted = rec.call("ims.batch_update_members", as_member, ims.BatchUpdateMembersRequest(body=accept))
     if accepted is not None:
         rec.call("ims.show_job", as_member, ims.ShowJobRequest(job_id=accepted.job_id))

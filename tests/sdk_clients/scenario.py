@@ -62,8 +62,9 @@ OPERATIONS: dict[str, str | None] = {
 # no huaweicloudsdkcsbs), Go (huaweicloud-sdk-go-v3 has no services/csbs) or Node.js.
 NO_OFFICIAL_CLIENT = frozenset({"csbs.list_checkpoint_items", "csbs.show_checkpoint_item"})
 
-# The project the image is shared with: 32 hex characters, not the simulator's own project.
-MEMBER_PROJECT = "fedcba9876543210fedcba9876543210"
+# The project the image is shared with: the simulator's second project, which accepts with its own keys
+# and its CBR vault (simulator/projects.py).
+MEMBER_PROJECT = seed.SECOND_PROJECT_ID
 # A second project for the native Glance member route.
 GLANCE_MEMBER_PROJECT = "00112233445566778899aabbccddeeff"
 
@@ -76,6 +77,9 @@ def run_input(sim: RunningSimulator) -> dict[str, Any]:
         "secret_key": sim.secret_key,
         "project_id": sim.project_id,
         "member_project_id": MEMBER_PROJECT,
+        "member_access_key": seed.SECOND_ACCESS_KEY,
+        "member_secret_key": seed.SECOND_SECRET_KEY,
+        "member_vault_id": seed.SECOND_VAULT_ID,
         "glance_member_project_id": GLANCE_MEMBER_PROJECT,
         "cbr_backup_id": seed.CBR_BACKUP,
         "volume_id": seed.VOLUME_WEB01_SYSTEM,

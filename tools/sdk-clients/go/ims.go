@@ -117,12 +117,15 @@ func imsMembers(r *recorder, client *ims.ImsClient, imageID string) {
 		return client.BatchAddMembers(&imsmodel.BatchAddMembersRequest{Body: members})
 	}))
 	// The member accepts in its own project, as Terraform's accepter does (PUT /v1/cloudimages/members).
-	asMember := ims.NewImsClient(r.client(ims.ImsClientBuilder(), r.in.MemberProjectID))
+	asMember := ims.NewImsClient(
+		r.clientAs(ims.ImsClientBuilder(), r.in.MemberProjectID, r.in.MemberAccessKey, r.in.MemberSecretKey),
+	)
 	imsJob(r, asMember, r.call("ims.batch_update_members", func() (interface{}, error) {
 		body := &imsmodel.BatchUpdateMembersRequestBody{
 			Images:    []string{imageID},
 			ProjectId: r.in.MemberProjectID,
 			Status:    imsmodel.GetBatchUpdateMembersRequestBodyStatusEnum().ACCEPTED,
+			VaultId:   &r.in.MemberVaultID,
 		}
 		return asMember.BatchUpdateMembers(&imsmodel.BatchUpdateMembersRequest{Body: body})
 	}))

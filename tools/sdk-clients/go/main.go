@@ -30,6 +30,9 @@ type input struct {
 	SecretKey             string `json:"secret_key"`
 	ProjectID             string `json:"project_id"`
 	MemberProjectID       string `json:"member_project_id"`
+	MemberAccessKey       string `json:"member_access_key"`
+	MemberSecretKey       string `json:"member_secret_key"`
+	MemberVaultID         string `json:"member_vault_id"`
 	GlanceMemberProjectID string `json:"glance_member_project_id"`
 	CbrBackupID           string `json:"cbr_backup_id"`
 	VolumeID              string `json:"volume_id"`
@@ -77,7 +80,12 @@ type recorder struct {
 
 // client builds the HTTP client of one service, signing for `project` (the SDK sends it as X-Project-Id).
 func (r *recorder) client(builder *core.HcHttpClientBuilder, project string) *core.HcHttpClient {
-	credentials, err := basic.NewCredentialsBuilder().WithAk(r.in.AccessKey).WithSk(r.in.SecretKey).
+	return r.clientAs(builder, project, r.in.AccessKey, r.in.SecretKey)
+}
+
+// clientAs is client with another project's own keys (the share's target accepts with its keys).
+func (r *recorder) clientAs(builder *core.HcHttpClientBuilder, project, ak, sk string) *core.HcHttpClient {
+	credentials, err := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).
 		WithProjectId(project).SafeBuild()
 	if err != nil {
 		fail(err)
