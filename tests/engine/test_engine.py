@@ -6,6 +6,7 @@ Each test gets a fresh stack (local file backend in tmp_path) and a reset simula
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 from typing import Any
@@ -16,7 +17,7 @@ from pulumi import automation as auto
 from simulator.seed import BACKUP_AVAILABLE, BACKUP_TWO_DATA_DISKS, IMAGE_EXISTING
 
 from .conftest import IMAGE_NAME, EngineStack, configure_for_simulator
-from .faults_helpers import kill_tree, wait_until
+from .faults_helpers import checkpoint, kill_tree, wait_until
 
 pytestmark = pytest.mark.engine
 
@@ -239,6 +240,13 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
             seconds=120,
             what="the create request",
         )
+        # The engine records the pending create in its checkpoint file before it calls create(); on a
+        # loaded machine that write can land a moment after the POST is seen: kill only once it is there.
+        wait_until(
+            lambda: "creating" in pending_in_file(engine),
+            seconds=30,
+            what="the pending create in the checkpoint",
+        )
     finally:
         kill_tree(process.pid)
         process.wait()
@@ -262,6 +270,13 @@ def test_up_after_the_engine_was_killed_mid_create_adopts_the_one_image(engine: 
     assert state_outputs(engine)["image_id"] == image["id"]
     assert engine.outputs()["image_id"] == image["id"]
     assert pending_operation_types(engine) == []
+
+
+def pending_in_file(engine: EngineStack) -> list[str]:
+    """Pending operation types read straight from the checkpoint file (usable while an update runs)."""
+    with contextlib.suppress(FileNotFoundError, ValueError, KeyError):
+        return [str(op["type"]) for op in checkpoint(engine).get("pending_operations") or []]
+    return []
 
 
 def pending_operation_types(engine: EngineStack) -> list[str]:
