@@ -4,6 +4,7 @@ made from a backup is refused in one line."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import time
@@ -12,8 +13,11 @@ from typing import Any
 
 import pytest
 
+from hwc_full_ecs_image.client import HuaweiClient
+from hwc_full_ecs_image.polling import Timing
+from hwc_full_ecs_image.settings import Settings
 from simulator.seed import BACKUP_TWO_DATA_DISKS
-from tests.component.helpers import cloud
+from simulator.testing import RunningSimulator
 
 from .conftest import SERVICES, EngineStack
 from .test_engine import made_images
@@ -23,6 +27,23 @@ pytestmark = pytest.mark.engine
 PROGRAM = Path(__file__).resolve().parent / "import_program"
 TYPE = "hwc:ims:WholeImage"
 NO_SUCH_IMAGE = "f0000000-0000-4000-8000-00000000beef"
+
+
+def cloud(sim: RunningSimulator, method: str, *args: Any) -> Any:
+    """One IMS call straight to the simulator (no stack involved)."""
+    settings = Settings(
+        region=sim.region,
+        access_key=sim.access_key,
+        secret_key=sim.secret_key,
+        project_id=sim.project_id,
+        endpoints=dict.fromkeys(SERVICES, sim.url),
+    )
+
+    async def call() -> Any:
+        async with HuaweiClient(settings, timing=Timing()) as api:
+            return await getattr(api, method)(*args)
+
+    return asyncio.run(call())
 
 
 def made_outside(engine: EngineStack) -> str:

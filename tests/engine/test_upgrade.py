@@ -11,13 +11,14 @@ import json
 import shutil
 import subprocess
 import tarfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import PROGRAM, REPO, EngineStack
-from .test_engine import assert_no_pickled_provider, made_images
+from .test_engine import assert_no_pickled_provider, made_images, op_name
 
 pytestmark = pytest.mark.engine
 
@@ -33,7 +34,7 @@ def release_tree(commit: str, target: Path) -> Path:
 
 
 def types_in(engine: EngineStack) -> list[str]:
-    deployment: dict[str, Any] = engine.stack.export_stack().deployment or {}
+    deployment: Mapping[str, Any] = engine.stack.export_stack().deployment or {}
     return [str(r["type"]) for r in deployment.get("resources", [])]
 
 
@@ -51,7 +52,7 @@ def test_a_stack_made_by_0_1_upgrades_without_touching_the_image(engine: EngineS
     engine.sim.control.clear_calls()
     result = engine.stack.up()
 
-    changes = dict(result.summary.resource_changes or {})
+    changes: dict[str, int] = {op_name(k): v for k, v in (result.summary.resource_changes or {}).items()}
     assert "replace" not in changes, changes
     assert changes.get("create", 0) <= 1, changes  # only the hwc provider's settings record
     assert changes.get("delete") == 1, changes  # the 0.1 deletion barrier, which made no cloud call
