@@ -24,7 +24,10 @@ home="$1"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source_pkg="$repo/tools/huaweicloud-standin/hwc_standin"
 python="${PYTHON:-python3}"
-if [[ "$python" != /* ]]; then
+if [[ "$python" == */* && "$python" != /* ]]; then
+    # A relative path (PYTHON=.venv/bin/python): made absolute, so a stack in another directory can run it.
+    python="$(cd "$(dirname "$python")" 2>/dev/null && pwd)/$(basename "$python")"
+elif [[ "$python" != /* ]]; then
     python="$(command -v "$python" || true)"
 fi
 if [[ -z "$python" || ! -x "$python" ]]; then

@@ -64,3 +64,22 @@ def test_script_layout_matches_pulumi_plugin_install(engine_bin: Path, tmp_path:
     head = launcher.read_text()
     assert "STAND-IN" in head
     assert f"'{sys.executable}' -m hwc_standin" in head  # the interpreter that ran the install
+
+
+def test_a_relative_python_is_written_as_an_absolute_path(tmp_path: Path) -> None:
+    """PYTHON=.venv/bin/python (as the stand-in's README once said): the launcher must still run from a
+    stack in another directory, so the interpreter's path is made absolute at install time."""
+    repo = Path(__file__).resolve().parents[2]
+    relative = os.path.relpath(sys.executable, repo)
+    result = subprocess.run(
+        [str(repo / "scripts" / "install-standin-plugin.sh"), str(tmp_path / "home")],
+        cwd=repo,
+        env={**os.environ, "PYTHON": relative},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    launcher = Path(result.stdout.strip().splitlines()[-1]).read_text()
+    assert f"exec '{repo / relative}' -m hwc_standin" in launcher
+    assert f"exec '{relative}'" not in launcher

@@ -194,3 +194,26 @@ def test_delete_of_a_server_already_gone_calls_no_delete(provider: Any, sim: Run
     )
 
     assert "ecs.delete_servers" not in sim.control.calls()
+
+
+def test_a_throttled_or_unavailable_read_is_retried_as_terraform_does(
+    provider: Any, sim: RunningSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hwc_standin.api.RETRY_BASE_SECONDS", 0.01)
+    sim.control.inject_fault("throttle", route="ims.list_images", count=1)
+    sim.control.inject_fault("error", route="ims.list_images", count=1, status=503)
+
+    listed = provider.client.call("GET", "ims", "v2/cloudimages")
+
+    assert listed["images"]
+    assert sim.control.calls()["ims.list_images"] == 3  # two transient answers, then the answer
+
+
+def test_a_failing_create_request_is_not_resent(provider: Any, sim: RunningSimulator) -> None:
+    sim.control.inject_fault("error", route="ims.create_whole_image", count=1, status=503)
+    body = {"name": "once", "backup_id": CBR_BACKUP, "whole_image_type": "CBR"}
+
+    with pytest.raises(Exception, match="HTTP 503"):
+        provider.client.call("POST", "ims", "v1/cloudimages/wholeimages/action", body)
+
+    assert sim.control.calls()["ims.create_whole_image"] == 1

@@ -34,6 +34,19 @@ _ENV = {
 }
 
 
+# The Terraform provider retries throttled and transiently failing calls, with exponentially growing
+# delays, 5 times by default (provider setting `max_retries`:
+# https://registry.terraform.io/providers/huaweicloud/huaweicloud/latest/docs#max_retries). Which statuses
+# count is unconfirmed here: 429 for every call, and 502/503/504 for calls that are safe to repeat.
+MAX_RETRIES = 5
+RETRY_BASE_SECONDS = float(os.environ.get("HWC_STANDIN_RETRY_SECONDS", "1.0"))
+RETRY_CAP_SECONDS = 16.0
+
+
+def _transient(method: str, status: int) -> bool:
+    return status == 429 or (status in (502, 503, 504) and method in ("GET", "PUT", "DELETE"))
+
+
 class ApiError(Exception):
     """An API call answered with an error status (or could not be made)."""
 
@@ -142,11 +155,15 @@ class Client:
         headers = {"Content-Type": "application/json;charset=UTF-8", "X-Project-Id": s.project_id}
         if s.security_token:
             headers["X-Security-Token"] = s.security_token
-        headers = sign(method, url, headers, data, s.access_key, s.secret_key, datetime.now(UTC))
-        try:
-            response = self._http.request(method, url, content=data or None, headers=headers)
-        except httpx.HTTPError as error:
-            raise ApiError(f"error calling {method} {url}: {error}") from error
+        for attempt in range(MAX_RETRIES + 1):
+            signed = sign(method, url, headers, data, s.access_key, s.secret_key, datetime.now(UTC))
+            try:
+                response = self._http.request(method, url, content=data or None, headers=signed)
+            except httpx.HTTPError as error:
+                raise ApiError(f"error calling {method} {url}: {error}") from error
+            if attempt == MAX_RETRIES or not _transient(method, response.status_code):
+                break
+            self.sleep(min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempt))
         if response.status_code not in ok:
             raise ApiError(
                 f"error calling {method} {url}: HTTP {response.status_code} {response.text[:500]}",
