@@ -46,17 +46,20 @@ def test_poll_state_sleeps_to_the_end_the_percent_predicts_in_at_most_halves_of_
     # the end (+ `first`), so the next poll sees the job done rather than at 99 %
     assert sleep_after(109.25, 56.25) == pytest.approx(9.25)
     assert sleep_after(118.0, 99.9) == pytest.approx(0.52, abs=1e-3)  # 0.02 s left, + `first`
-    # A 60 s job is re-checked every half of it (30 s), a 600 s job every 300 s: few requests.
+    # A 60 s job is re-checked every half of it (30 s), a 600 s job every 60 s (`longest`): few requests.
     for length in (60.0, 600.0):
         state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
         assert sleep_after(0.0, 0.0) == 0.5
-        assert sleep_after(0.5, 0.5 * 100 / length) == pytest.approx(length / 2)
-        assert sleep_after(length * 0.9, 90.0) == pytest.approx(length * 0.1 + 0.5)  # the rest, at once
+        assert sleep_after(0.5, 0.5 * 100 / length) == pytest.approx(min(length / 2, 60.0))
+        assert sleep_after(length * 0.9, 90.0) == pytest.approx(min(length * 0.1 + 0.5, 60.0))
     # A stalled percent slows the estimated rate (longer sleeps) instead of spinning at the floor.
     state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0))
     sleep_after(0.0, 10.0)
     assert sleep_after(1.0, 20.0) == pytest.approx(8.5)  # 10 %/s: 8 s left (+ `first`)
     assert sleep_after(9.0, 20.0) == pytest.approx(45.0)  # 20 % in 9 s: 72 s left, half of 90 s
+    # An estimate made while the job was queued (0.2 % after a minute) sleeps no longer than `longest`.
+    state = PollState(PollSchedule(0.5, 1.5, 10.0, jitter=0.0), anchor=(0.0, 0.0))
+    assert sleep_after(60.0, 0.2) == pytest.approx(60.0)
     # No percent (the image phases): the schedule again.
     assert sleep_after(6.0, None, "image saving") == 0.5
     assert sleep_after(6.5, None, "image saving") == 0.75
