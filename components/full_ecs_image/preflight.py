@@ -10,8 +10,10 @@ docs/design.md). Nothing here writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from . import plan
 from .api_models import Backup, Image, Volume
@@ -25,6 +27,8 @@ WHOLE_ECS_RESOURCE_TYPE = "OS::Nova::Server"
 WAITING_STATUSES = ("protecting", "waiting_protect")
 
 Say = Callable[[str], None]
+A = TypeVar("A")
+B = TypeVar("B")
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,9 @@ async def preflight(api: HuaweiClient, spec: ImageSpec, *, wait_until: float | N
             "`pulumi up` waits for it to become available",
         )
     check_whole_ecs(backup)
-    volumes = await check_disks(api, backup)
-    found = await existing_image(api, spec, backup)
+    # Disks and images are read at once: check() runs for one resource at a time in the engine, so
+    # each round trip saved here is saved once per image of a stack.
+    volumes, found = await in_order(check_disks(api, backup), existing_image(api, spec, backup))
     if found.going:
         notes += (
             f"image {', '.join(found.going)} of this backup is being deleted; `pulumi up` waits for it",
@@ -95,9 +100,24 @@ async def read_source(api: HuaweiClient, spec: ImageSpec) -> Source | None:
     backup = await api.get_backup(spec.backup_id, spec.source)
     if backup is None:
         return None
-    return Source(
-        backup, {v.source_volume_id: await api.get_volume(v.source_volume_id) for v in backup.volume_backups}
-    )
+    return Source(backup, await read_volumes(api, backup))
+
+
+async def in_order(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    """Both, run concurrently; when both fail, the first's error is the one raised (the same error
+    as when they ran one after the other)."""
+    a, b = await asyncio.gather(first, second, return_exceptions=True)
+    if isinstance(a, BaseException):
+        raise a
+    if isinstance(b, BaseException):
+        raise b
+    return a, b
+
+
+async def read_volumes(api: HuaweiClient, backup: Backup) -> dict[str, Volume | None]:
+    """The backup's source volumes as EVS reports them now (None: deleted), read concurrently."""
+    ids = [v.source_volume_id for v in backup.volume_backups]
+    return dict(zip(ids, await asyncio.gather(*(api.get_volume(i) for i in ids)), strict=True))
 
 
 async def read_backup(
@@ -167,9 +187,8 @@ def check_whole_ecs(backup: Backup) -> None:
 
 
 async def check_disks(api: HuaweiClient, backup: Backup) -> dict[str, Volume | None]:
-    volumes: dict[str, Volume | None] = {}
-    for item in backup.volume_backups:
-        volume = await api.get_volume(item.source_volume_id)
+    volumes = await read_volumes(api, backup)
+    for volume in volumes.values():
         if volume is not None and volume.multiattach:
             raise PreflightError(
                 f"{backup.service} backup {backup.id} includes shared disk {volume.name or volume.id} "
@@ -177,7 +196,6 @@ async def check_disks(api: HuaweiClient, backup: Backup) -> dict[str, Volume | N
                 "shared disks",
                 "back up the ECS without its shared disks, or use a backup taken before they were added",
             )
-        volumes[item.source_volume_id] = volume
     return volumes
 
 
