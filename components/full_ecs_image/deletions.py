@@ -4,7 +4,10 @@ Why: a delete that waits until IMS no longer lists its image holds one of the en
 slots (4 x CPUs by default) for that long, so 50 images on 2 CPUs would take about 7 deletion times.
 Instead each Delete starts its image's deletion, then waits for every deletion this plugin process
 started, and hands that wait to any newer Delete: the newest one returns only when IMS lists none of
-them, and an older one returns as soon as a newer one has taken over. So the engine can issue all the
+them, and an older one returns as soon as a newer one has taken over. "Newest" is the one whose start
+finished last, not the last to begin: a start slowed by throttling (429 retries) that finishes after
+the others' wait ended must wait itself, and a start that fails hands nothing over (both left an image
+listed after a successful destroy when the order was taken at the beginning). So the engine can issue all the
 deletes at once, and when the destroy's last delete returns, every image it deleted is gone; one that
 IMS fails to remove in time is named in the last delete's error (0.1 did the same with a second
 resource per image, the deletion barrier; the plugin needs none).
@@ -37,9 +40,9 @@ class Deletions:
         """Starts this image's deletion (`start`), then waits, reading with `listed` which images
         IMS still lists (see the module docstring)."""
         token = object()
-        self._newest = token
         if await start(image_id, dict(props)):
             self._going[image_id] = dict(props)
+        self._newest = token  # only now: see the module docstring
         deadline = time.monotonic() + seconds
         interval = self._first
         while self._going and self._newest is token:

@@ -82,3 +82,52 @@ def test_a_timeout_names_every_image_ims_still_lists() -> None:
     with pytest.raises(WaitTimeoutError) as raised:
         asyncio.run(Deletions(first=0.01, cap=0.01).delete("a", {}, 0.05, start=ims.start, listed=ims.listed))
     assert "timed out waiting for IMS to finish deleting image a" in raised.value.message
+
+
+def test_a_start_that_finishes_after_the_others_wait_ended_waits_itself() -> None:
+    # "a" begins first but its DELETE is throttled; "b" starts, waits and is done before "a" is
+    # accepted. "a" must then wait for its own image: nobody else is waiting any more.
+    ims = FakeIms(rounds=2)
+    deletions = Deletions(first=0.01, cap=0.01)
+    b_done = asyncio.Event()
+
+    async def slow_start(image_id: str, props: dict[str, Any]) -> bool:
+        await b_done.wait()
+        return await ims.start(image_id, props)
+
+    async def a() -> None:
+        await deletions.delete("a", {}, 5.0, start=slow_start, listed=ims.listed)
+        assert "a" not in ims.left, "a delete returned while IMS still listed its image"
+
+    async def b() -> None:
+        await asyncio.sleep(0.002)
+        await deletions.delete("b", {}, 5.0, start=ims.start, listed=ims.listed)
+        b_done.set()
+
+    async def main() -> None:
+        await asyncio.gather(a(), b())
+
+    asyncio.run(main())
+    assert ims.left == {}
+
+
+def test_a_failed_start_does_not_take_the_wait_from_the_one_in_progress() -> None:
+    ims = FakeIms(rounds=3)
+    deletions = Deletions(first=0.01, cap=0.01)
+
+    async def refused(_image_id: str, _props: dict[str, Any]) -> bool:
+        raise RuntimeError("IMS refused the DELETE")
+
+    async def a() -> None:
+        await deletions.delete("a", {}, 5.0, start=ims.start, listed=ims.listed)
+        assert ims.left == {}, "the waiting delete returned before its image was gone"
+
+    async def b() -> None:
+        await asyncio.sleep(0.005)
+        with pytest.raises(RuntimeError):
+            await deletions.delete("b", {}, 5.0, start=refused, listed=ims.listed)
+
+    async def main() -> None:
+        await asyncio.gather(a(), b())
+
+    asyncio.run(main())
