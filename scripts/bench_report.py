@@ -311,6 +311,7 @@ def _rate_limited_rows(limited: Mapping[str, Any] | None) -> list[tuple[str, ...
     ]
     if limited.get("destroy_seconds") is not None:
         destroy_failures = limited.get("destroy_failures", 0)
+        left = limited.get("images_left", 0)  # a destroy that succeeds with images still listed fails too
         rows.append(
             _row(
                 f"destroy at {label}",
@@ -318,8 +319,8 @@ def _rate_limited_rows(limited: Mapping[str, Any] | None) -> list[tuple[str, ...
                 limited["destroy_seconds"],
                 None,
                 None,
-                "0 failures",
-                f"{_verdict(destroy_failures == 0)} ({destroy_failures} failed)",
+                "0 failures, 0 left",
+                f"{_verdict(destroy_failures == 0 and left == 0)} ({destroy_failures} failed, {left} left)",
             )
         )
     return rows

@@ -240,7 +240,12 @@ def test_table_rows_cover_every_measurement_with_its_verdict() -> None:
         "0 failures",
         "meets (0 failed, 0 not active, 37 retries)",
     )
-    assert rows[("destroy at 10 req/s", "50")][-1] == "MISSES (1 failed)"
+    assert rows[("destroy at 10 req/s", "50")][-2:] == ("0 failures, 0 left", "MISSES (1 failed, 0 left)")
+    # a destroy that exits 0 with an image still listed misses the goal as well
+    left = scaling_results()
+    left["rate_limited"] |= {"destroy_failures": 0, "images_left": 1}
+    rows = {(r[0], r[1]): r for r in report.table_rows(left)}
+    assert rows[("destroy at 10 req/s", "50")][-1] == "MISSES (0 failed, 1 left)"
     assert rows[("wait 60 s job: ours", "1")][2:] == (
         "0.30",
         "",
