@@ -16,6 +16,7 @@ resource per image, the deletion barrier; the plugin needs none).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -33,6 +34,8 @@ class Deletions:
         self._first, self._cap = first, cap
         self._going: dict[str, dict[str, Any]] = {}
         self._newest: object | None = None
+        self._wake: asyncio.Event | None = None
+        """Set when a newer delete takes over: the waiting one returns at once, freeing its engine slot."""
 
     async def delete(
         self, image_id: str, props: Mapping[str, Any], seconds: float, *, start: Start, listed: Listed
@@ -42,6 +45,9 @@ class Deletions:
         token = object()
         if await start(image_id, dict(props)):
             self._going[image_id] = dict(props)
+        if self._wake is not None:
+            self._wake.set()
+        wake = self._wake = asyncio.Event()
         self._newest = token  # only now: see the module docstring
         deadline = time.monotonic() + seconds
         interval = self._first
@@ -52,7 +58,8 @@ class Deletions:
                     "check the images in the IMS console (Image Management Service > Private Images), "
                     "delete any left there, then run the command again",
                 )
-            await asyncio.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+            with contextlib.suppress(TimeoutError):  # the interval passed without a takeover
+                await asyncio.wait_for(wake.wait(), min(interval, max(0.0, deadline - time.monotonic())))
             interval = min(interval * 1.5, self._cap)
             if self._newest is not token:
                 return  # a newer delete waits for this image too

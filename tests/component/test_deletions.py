@@ -131,3 +131,20 @@ def test_a_failed_start_does_not_take_the_wait_from_the_one_in_progress() -> Non
         await asyncio.gather(a(), b())
 
     asyncio.run(main())
+
+
+def test_an_older_delete_returns_as_soon_as_a_newer_one_takes_over() -> None:
+    # Each waiting delete holds one of the engine's --parallel slots: the older one must not sleep
+    # out its interval (30 s here) once a newer one waits for its image.
+    ims = FakeIms(rounds=1)
+    deletions = Deletions(first=30.0, cap=30.0)
+
+    async def main() -> None:
+        a = asyncio.create_task(deletions.delete("a", {}, 60.0, start=ims.start, listed=ims.listed))
+        await asyncio.sleep(0.01)  # "a" is in its first sleep
+        b = asyncio.create_task(deletions.delete("b", {}, 60.0, start=ims.start, listed=ims.listed))
+        await asyncio.wait_for(a, timeout=5.0)
+        assert not b.done(), "the newer delete waits for both images"
+        b.cancel()
+
+    asyncio.run(main())
