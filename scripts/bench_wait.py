@@ -3,7 +3,7 @@
 For each job length (default 5 s, 60 s, 600 s) and each poller, one image is created in an in-process
 simulator (simulator.testing.start_simulator) and waited for:
 
-- `ours`: components.full_ecs_image.waiter.wait_until_active, the program-side wait of every
+- `ours`: hwc_full_ecs_image.waiter.wait_until_active, the program-side wait of every
   FullEcsImage, with the component's PollSchedule (it follows the job's process_percent);
 - `terraform`: Terraform's schedule, a job poll after 10 s, then every 10 s;
 - `naive-1s`: a job poll at once, then every second.
