@@ -25,7 +25,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from . import creation, lifecycle, plan
 from .client import HuaweiClient
-from .cloud_provider import CloudProvider, reported, say
+from .cloud_provider import PROGRESS, CloudProvider, reported, say
 from .disks import SourceDisks, facts_from, plan_servers
 from .errors import (
     FullEcsImageError,
@@ -104,6 +104,31 @@ def recalled(spec: ImageSpec) -> Preflight | None:
     return found[1]
 
 
+_REPLACING: dict[tuple[str | None, str | None, str], float] = {}
+"""Resources whose check() just found a replacement, and when (monotonic)."""
+
+
+def _repeats_a_replacement_check(spec: ImageSpec, olds: Mapping[str, Any]) -> bool:
+    """Whether this check repeats one made moments ago for the same replacement: the engine checks a
+    replacement twice, with the old inputs and then with none ("recompute the default values",
+    pkg/resource/deploy/step_generator.go in pulumi/pulumi), so its lines (a new server's disks, the
+    preflight's notes) would be shown twice. The rules still run both times; only the lines are not
+    repeated."""
+    key = (spec.region, spec.project_id, spec.marker)
+    now = time.monotonic()
+    with _CLAIMS_LOCK:
+        if olds:
+            if _would_create(olds, spec.model_dump()):
+                _REPLACING[key] = now
+            return False
+        when = _REPLACING.pop(key, None)
+    return when is not None and now - when <= CHECKED_FRESH_SECONDS
+
+
+def _silent(_line: str) -> None:
+    """The progress sink of a check whose lines were already shown."""
+
+
 PREVIEW_BOUND_SECONDS = 30.0
 """A preview's preflight gives up (with the retries' error) after this long: an unreachable endpoint
 fails the preview in seconds rather than minutes."""
@@ -130,7 +155,12 @@ class FullEcsImageProvider(CloudProvider):
         if failures or is_unresolved(known):
             return CheckResult(values if failures else normalized, failures)
         spec = ImageSpec.model_validate(known)
-        checked = self._run(self._check(spec, olds))
+        echo = PROGRESS.set(_silent) if _repeats_a_replacement_check(spec, olds) else None
+        try:
+            checked = self._run(self._check(spec, olds))
+        finally:
+            if echo is not None:
+                PROGRESS.reset(echo)
         if checked.disks is not None and not checked.failures:
             normalized["source_disks"] = checked.disks.model_dump(mode="json")
         return CheckResult(values if checked.failures else normalized, checked.failures)

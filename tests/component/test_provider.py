@@ -520,3 +520,21 @@ def test_a_delete_that_fails_gives_the_image_its_marker_back(
         provider.delete(created.id, dict(created.outs or {}))
     assert cloud(sim, "list_image_tags", created.id)[MARKER_TAG_KEY] == props["marker"]
     assert provider.create(props).id == created.id  # so a later run adopts it instead of waiting
+
+
+def test_a_replacement_checked_twice_shows_its_lines_once(
+    provider: FullEcsImageProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The engine checks a replacement with the old inputs, then again with none; both run the rules,
+    # the new server's disks are shown once.
+    olds = image_props(seed.BACKUP_AVAILABLE, server_disks=[{"name": "web"}])
+    news = {**olds, "backup_id": seed.BACKUP_TWO_DATA_DISKS}
+    capsys.readouterr()
+    assert provider.check(olds, news).failures == []
+    first = capsys.readouterr().out
+    assert first.count("new server 'web' gets") == 3  # system disk and two data disks
+    assert provider.check({}, news).failures == []
+    assert "new server" not in capsys.readouterr().out
+    # a check with no old inputs that follows no replacement (a new resource) shows them
+    assert provider.check({}, news).failures == []
+    assert capsys.readouterr().out.count("new server 'web' gets") == 3
