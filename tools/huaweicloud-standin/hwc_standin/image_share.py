@@ -16,15 +16,21 @@ from hwc_standin.api import ApiError, Client
 TIMEOUT = 5 * 60.0  # Terraform's default create/delete timeout for this resource
 
 
-def _members(client: Client, method: str, image_id: str, projects: list[str]) -> None:
-    """dealImageMembers: one members call, then its job."""
-    body = {"images": [image_id], "projects": projects}
+def members_job(client: Client, method: str, body: dict[str, Any], resource: str, doing: str) -> None:
+    """One `/v1/cloudimages/members` call, then its IMS job: shared by the share and the share
+    accepter, as the Terraform provider shares waitForImageShareOrAcceptJobSuccess."""
     answer = client.call(method, "ims", "v1/cloudimages/members", body) or {}
     job_id = answer.get("job_id")
     if not job_id:
-        raise ApiError("unable to find the job ID of the IMS image share from the API response")
+        raise ApiError(f"unable to find the job ID of the {resource} from the API response")
+    client.wait_job("ims", str(job_id), TIMEOUT, doing)
+
+
+def _members(client: Client, method: str, image_id: str, projects: list[str]) -> None:
+    """dealImageMembers: one members call, then its job."""
     verb = "creating" if method == "POST" else "deleting"
-    client.wait_job("ims", str(job_id), TIMEOUT, f"{verb} IMS image share of {image_id}")
+    body = {"images": [image_id], "projects": projects}
+    members_job(client, method, body, "IMS image share", f"{verb} IMS image share of {image_id}")
 
 
 def outputs(client: Client, inputs: dict[str, Any]) -> dict[str, Any]:

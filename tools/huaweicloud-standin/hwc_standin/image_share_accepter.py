@@ -14,25 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from hwc_standin.api import ApiError, Client
-
-TIMEOUT = 5 * 60.0  # Terraform's default create/delete timeout for this resource
+from hwc_standin.api import Client
+from hwc_standin.image_share import members_job, outputs
 
 
 def _reply(client: Client, image_id: str, status: str, vault_id: str | None) -> None:
     body: dict[str, Any] = {"images": [image_id], "project_id": client.settings.project_id, "status": status}
     if vault_id:
         body["vault_id"] = vault_id
-    answer = client.call("PUT", "ims", "v1/cloudimages/members", body) or {}
-    job_id = answer.get("job_id")
-    if not job_id:
-        raise ApiError("unable to find the job ID of the IMS image share accepter from the API response")
     verb = "accepting" if status == "accepted" else "rejecting"
-    client.wait_job("ims", str(job_id), TIMEOUT, f"{verb} shared IMS image {image_id}")
-
-
-def outputs(client: Client, inputs: dict[str, Any]) -> dict[str, Any]:
-    return {**inputs, "region": inputs.get("region") or client.settings.region}
+    members_job(client, "PUT", body, "IMS image share accepter", f"{verb} shared IMS image {image_id}")
 
 
 def create(client: Client, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
